@@ -1,0 +1,24 @@
+-- Roles and the user's database, run once at image build time as the bootstrap superuser.
+-- `sandbox`: the user's role. Not superuser, no CREATEDB/CREATEROLE/REPLICATION/BYPASSRLS,
+-- member of none of the pg_*_server_* roles.
+CREATE ROLE sandbox LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
+  CONNECTION LIMIT 14;
+-- `pgsbx_admin`: the controller's management role (cancel, activity, stats). Not granted to
+-- sandbox, so user SQL cannot SET ROLE to it; it may use the reserved connection slots.
+CREATE ROLE pgsbx_admin LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+GRANT pg_signal_backend, pg_monitor, pg_use_reserved_connections TO pgsbx_admin;
+
+CREATE DATABASE sandbox OWNER sandbox;
+DROP DATABASE postgres;
+REVOKE ALL ON DATABASE template1 FROM PUBLIC;
+GRANT CONNECT ON DATABASE template1 TO postgres;
+
+\connect sandbox
+-- The public schema is owned by pg_database_owner (PG 15+), i.e. by sandbox here.
+REVOKE ALL ON DATABASE sandbox FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE sandbox TO pgsbx_admin;
+-- Server-side large-object import/export need superuser already; make the refusal explicit.
+REVOKE EXECUTE ON FUNCTION lo_import(text), lo_import(text, oid), lo_export(oid, text) FROM PUBLIC;
+VACUUM FREEZE;
+\connect template1
+VACUUM FREEZE;
