@@ -1,0 +1,49 @@
+import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ACCESS_KEY, ADMIN_ROLES, Access, AuthUser, PREMIUM_ROLES } from './roles';
+
+/**
+ * The one global guard: every route declares @Public() or a role set (see roles.ts); a route
+ * that declares neither is refused, so a forgotten decorator fails closed.
+ */
+@Injectable()
+export class AccessGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [ctx.getHandler(), ctx.getClass()]);
+    if (access?.kind === 'public') return true;
+    if (!access) throw new ForbiddenException('This route declares no access rule.');
+    await super.canActivate(ctx);
+    const user = ctx.switchToHttp().getRequest<{ user: AuthUser }>().user;
+    if (access.roles.includes(user.role)) return true;
+    if (access.roles.every((r) => ADMIN_ROLES.includes(r))) {
+      throw new ForbiddenException('This route is for operators (role admin).');
+    }
+    if (access.roles.every((r) => PREMIUM_ROLES.includes(r))) {
+      throw new ForbiddenException(
+        `Real Postgres is a premium feature (roles sponsor, pro and admin); your role is "${user.role}". ` +
+          'Your notebook keeps running on PGlite in the browser.',
+      );
+    }
+    throw new ForbiddenException(`Role "${user.role}" may not use this route.`);
+  }
+
+  override handleRequest<T>(err: unknown, user: T, info: unknown): T {
+    if (err) throw err instanceof UnauthorizedException ? err : new UnauthorizedException(String(err));
+    if (!user) {
+      const why = info instanceof Error ? info.message : 'missing token';
+      const message =
+        why === 'No auth token'
+          ? 'Sign in: this route needs an Authorization: Bearer <token> header.'
+          : why === 'jwt expired'
+            ? 'Your session token has expired: sign in again.'
+            : `The token was refused (${why}): sign in again.`;
+      throw new UnauthorizedException(message);
+    }
+    return user;
+  }
+}

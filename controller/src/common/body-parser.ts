@@ -1,0 +1,23 @@
+import { json } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+
+/**
+ * express.json with its failures (too large, malformed, wrong charset) answered as our JSON
+ * error shape: body-parser's errors happen before Nest's routing and would otherwise be HTML.
+ */
+export function jsonBody(limitBytes: number): RequestHandler {
+  const parse = json({ limit: limitBytes, strict: true });
+  return (req: Request, res: Response, next: NextFunction) =>
+    parse(req, res, (err?: { status?: number; type?: string; message?: string }) => {
+      if (!err) return next();
+      const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
+      const message =
+        status === 413
+          ? `The request body is larger than ${Math.round(limitBytes / 1024)} KB; send less SQL at a time.`
+          : err.type === 'entity.parse.failed'
+            ? 'The request body is not valid JSON.'
+            : `The request body could not be read (${err.message ?? err.type}).`;
+      res.status(status).json({ statusCode: status, error: STATUS_CODES[status], message });
+    });
+}

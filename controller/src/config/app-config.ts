@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { parseBytes, parseDuration } from '../common/duration';
+
+/** The environment, validated once at start-up. A bad value stops the start, naming the variable. */
+export class AppConfig {
+  port!: number;
+  host!: string;
+  production!: boolean;
+  jwtSecret!: string;
+  jwtSecretGenerated!: boolean;
+  devLogin!: boolean;
+  tokenTtlSeconds!: number;
+  image!: string;
+  prefix!: string;
+  socketRoot!: string;
+  warmPool!: number;
+  maxSandboxes!: number;
+  idleTimeoutMs!: number;
+  reapIntervalMs!: number;
+  maxLifetimeMs!: number;
+  statementTimeoutMs!: number;
+  memoryBytes!: number;
+  dataBytes!: number;
+  cpus!: number;
+  pidsLimit!: number;
+  maxRows!: number;
+  maxSqlBytes!: number;
+  maxSessions!: number;
+  maxStatements!: number;
+  startConcurrency!: number;
+  readyTimeoutMs!: number;
+  rateLimitPerMinute!: number;
+  webDist!: string;
+  dockerSocket!: string;
+  logLevel!: 'debug' | 'info' | 'warn' | 'error';
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const errors: string[] = [];
+  const read = <T>(name: string, fallback: string, parse: (v: string) => T): T => {
+    const raw = env[name] === undefined || env[name] === '' ? fallback : (env[name] as string);
+    try {
+      return parse(raw);
+    } catch (e) {
+      errors.push(`${name}=${JSON.stringify(raw)}: ${(e as Error).message}`);
+      return undefined as T;
+    }
+  };
+  const int = (min: number, max: number) => (v: string) => {
+    if (!/^\d+$/.test(v.trim())) throw new Error(`expected a whole number from ${min} to ${max}`);
+    const n = Number(v);
+    if (n < min || n > max) throw new Error(`expected a whole number from ${min} to ${max}`);
+    return n;
+  };
+  const duration = (minMs: number) => (v: string) => {
+    const ms = parseDuration(v);
+    if (ms < minMs) throw new Error(`must be at least ${minMs} ms`);
+    return ms;
+  };
+  const bool = (v: string) => {
+    if (/^(1|on|true|yes)$/i.test(v)) return true;
+    if (/^(0|off|false|no)$/i.test(v)) return false;
+    throw new Error('expected on or off');
+  };
+  const bytes = (min: number) => (v: string) => {
+    const n = parseBytes(v);
+    if (n < min) throw new Error(`must be at least ${Math.round(min / 1024 / 1024)}m`);
+    return n;
+  };
+
+  const production = env.NODE_ENV === 'production';
+  const c = new AppConfig();
+  c.production = production;
+  c.port = read('PORT', '3000', int(0, 65535));
+  c.host = read('HOST', '127.0.0.1', (v) => v);
+  c.devLogin = read('AUTH_DEV_LOGIN', production ? 'off' : 'on', bool);
+  c.jwtSecretGenerated = !env.JWT_SECRET;
+  c.jwtSecret = read('JWT_SECRET', '', (v) => {
+    if (v === '') {
+      if (production || !c.devLogin) throw new Error('must be set (at least 32 characters) when dev login is off');
+      return randomBytes(32).toString('hex');
+    }
+    if (v.length < 32) throw new Error('must be at least 32 characters');
+    return v;
+  });
+  c.tokenTtlSeconds = Math.round(read('AUTH_TOKEN_TTL', '12h', duration(1000)) / 1000);
+  c.image = read('SANDBOX_IMAGE', 'pgsbx/postgres:17', (v) => v);
+  c.prefix = read('SANDBOX_PREFIX', 'pgsbx', (v) => {
+    if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(v)) throw new Error('expected lower-case letters, digits and -, at most 31');
+    return v;
+  });
+  c.socketRoot = read('SANDBOX_SOCKET_ROOT', `/run/pgsbx/${c.prefix ?? 'pgsbx'}`, (v) => resolve(v));
+  c.warmPool = read('SANDBOX_WARM_POOL', '2', int(0, 100));
+  c.maxSandboxes = read('SANDBOX_MAX', '50', int(1, 10000));
+  c.idleTimeoutMs = read('SANDBOX_IDLE_TIMEOUT', '15m', duration(1000));
+  c.reapIntervalMs = read('SANDBOX_REAP_INTERVAL', '30s', duration(100));
+  c.maxLifetimeMs = read('SANDBOX_MAX_LIFETIME', '12h', duration(1000));
+  c.statementTimeoutMs = read('SANDBOX_STATEMENT_TIMEOUT', '10s', duration(100));
+  c.memoryBytes = read('SANDBOX_MEMORY', '512m', bytes(64 * 1024 * 1024));
+  c.dataBytes = read('SANDBOX_DATA_SIZE', '256m', bytes(64 * 1024 * 1024));
+  c.cpus = read('SANDBOX_CPUS', '1', (v) => {
+    const n = Number(v);
+    if (!(n > 0 && n <= 64)) throw new Error('expected a number of CPUs such as 0.5 or 1');
+    return n;
+  });
+  c.pidsLimit = read('SANDBOX_PIDS', '64', int(16, 4096));
+  c.maxRows = read('SANDBOX_MAX_ROWS', '10000', int(1, 1_000_000));
+  c.maxSqlBytes = read('SANDBOX_MAX_SQL', '100k', bytes(1));
+  c.maxSessions = read('SANDBOX_MAX_SESSIONS', '4', int(1, 10));
+  c.maxStatements = read('SANDBOX_MAX_STATEMENTS', '1000', int(1, 100_000));
+  c.startConcurrency = read('SANDBOX_START_CONCURRENCY', '4', int(1, 64));
+  c.readyTimeoutMs = read('SANDBOX_READY_TIMEOUT', '30s', duration(1000));
+  c.rateLimitPerMinute = read('RATE_LIMIT_PER_MINUTE', '600', int(0, 1_000_000));
+  c.webDist = read('WEB_DIST', resolve(__dirname, '../../../web/dist'), (v) => resolve(v));
+  c.dockerSocket = read('DOCKER_SOCKET', '/var/run/docker.sock', (v) => v);
+  c.logLevel = read('LOG_LEVEL', 'info', (v) => {
+    if (!['debug', 'info', 'warn', 'error'].includes(v)) throw new Error('expected debug, info, warn or error');
+    return v as AppConfig['logLevel'];
+  });
+  if (errors.length) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
+  return c;
+}

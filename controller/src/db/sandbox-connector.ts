@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { Client } from 'pg';
+import { AppConfig } from '../config/app-config';
+
+export type SandboxRole = 'sandbox' | 'pgsbx_admin';
+
+/** Opens connections to a sandbox's Postgres over the Unix socket in its host directory. */
+export abstract class SandboxConnector {
+  abstract connect(socketDir: string, role: SandboxRole): Promise<Client>;
+  /** Retries a real connection until the server accepts it, within a bound; returns it open. */
+  abstract waitReady(socketDir: string, timeoutMs: number): Promise<Client>;
+}
+
+@Injectable()
+export class PgSandboxConnector extends SandboxConnector {
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  async connect(socketDir: string, role: SandboxRole): Promise<Client> {
+    const client = new Client({
+      host: socketDir,
+      user: role,
+      database: 'sandbox',
+      application_name: role === 'sandbox' ? 'notebook' : 'pgsbx-controller',
+      statement_timeout: role === 'sandbox' ? this.config.statementTimeoutMs : 5000,
+      connectionTimeoutMillis: 5000,
+    });
+    // An idle connection can still break (container killed); without a listener that would
+    // crash the process. The session that owns it sees the failure on its next statement.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (e) {
+      client.end().catch(() => undefined);
+      throw e;
+    }
+    return client;
+  }
+
+  async waitReady(socketDir: string, timeoutMs: number): Promise<Client> {
+    const deadline = Date.now() + timeoutMs;
+    let delay = 5;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      try {
+        return await this.connect(socketDir, 'sandbox');
+      } catch (e) {
+        last = e; // ENOENT before the socket exists, 57P03 while the server starts
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(50, delay * 2);
+    }
+    throw new Error(`sandbox did not accept connections within ${timeoutMs} ms: ${(last as Error)?.message}`);
+  }
+}

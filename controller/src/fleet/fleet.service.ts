@@ -1,0 +1,676 @@
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { Client } from 'pg';
+import { Subject, Subscription, interval } from 'rxjs';
+import { Clock } from '../common/clock';
+import { JsonLogger } from '../common/json-logger';
+import { MetricsService } from '../common/metrics.service';
+import { Semaphore } from '../common/semaphore';
+import { AppConfig } from '../config/app-config';
+import { SandboxConnector } from '../db/sandbox-connector';
+import {
+  ContainerInfo,
+  ContainerNotFoundError,
+  ContainerRuntime,
+  NameConflictError,
+  RuntimeEvent,
+} from '../runtime/container-runtime';
+import { containerKind, userContainerName } from './sandbox-names';
+
+export type ProvisionSource = 'pool' | 'cold' | 'adopted';
+export type ReapReason = 'idle' | 'lifetime' | 'evicted' | 'reset' | 'removed' | 'died' | 'admin';
+
+/** A user's running container, as the controller tracks it. */
+export class Sandbox {
+  active = 0;
+  gone = false;
+  lastUsedAt: number;
+  /** The connection that proved readiness; the first session takes it. */
+  warmClient?: Client;
+
+  constructor(
+    readonly name: string,
+    readonly containerId: string,
+    readonly socketDir: string,
+    readonly createdAt: number,
+    readonly imageId: string,
+    readonly claimedAt: number,
+    readonly source: ProvisionSource,
+    public userId: string | undefined,
+  ) {
+    this.lastUsedAt = claimedAt;
+  }
+
+  get state(): 'ready' | 'busy' {
+    return this.active > 0 ? 'busy' : 'ready';
+  }
+
+  takeWarmClient(): Client | undefined {
+    const c = this.warmClient;
+    this.warmClient = undefined;
+    return c;
+  }
+}
+
+interface PoolEntry {
+  containerId: string;
+  name: string;
+  socketDir: string;
+  createdAt: number;
+  imageId: string;
+  client: Client;
+}
+
+export interface DeathNotice {
+  reason: string;
+  at: number;
+  container: string;
+}
+
+export interface ReapCandidate {
+  userId?: string;
+  container: string;
+  reason: ReapReason;
+  idleMs: number;
+}
+
+/** No room for another sandbox: 503 with Retry-After. */
+export class CapacityError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'All sandboxes are in use right now and none is idle enough to make room. Try again in a minute.',
+    );
+  }
+}
+
+/** New sandboxes are paused by an operator. */
+export class DrainingError extends Error {
+  constructor() {
+    super('New sandboxes are paused for maintenance (the fleet is draining). Try again in a few minutes.');
+  }
+}
+
+const LATENCY_WINDOW = 1000;
+
+/**
+ * Provisioning, the warm pool, the reaper, capacity, restart recovery and Docker events.
+ * Talks to containers only through ContainerRuntime and to Postgres only through SandboxConnector.
+ */
+@Injectable()
+export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
+  /** Fires when a sandbox's container is gone or going, so its sessions can close. */
+  readonly removed$ = new Subject<Sandbox>();
+
+  private readonly sandboxes = new Map<string, Sandbox>();
+  private readonly byContainer = new Map<string, Sandbox>();
+  private readonly pool: PoolEntry[] = [];
+  private poolStarting = 0;
+  private poolTarget: number;
+  private poolRetryAt = 0;
+  private draining = false;
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly provisioning = new Set<string>();
+  private readonly deaths = new Map<string, DeathNotice>();
+  private readonly oomSeen = new Set<string>();
+  private readonly slots: Semaphore;
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly latencies: Record<'pool' | 'cold', number[]> = { pool: [], cold: [] };
+  private readonly reapCounts: Partial<Record<ReapReason, number>> = {};
+  private currentImageId: string | null = null;
+  private recovered = false;
+  private subs: Subscription[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly runtime: ContainerRuntime,
+    private readonly connector: SandboxConnector,
+    private readonly clock: Clock,
+    private readonly metrics: MetricsService,
+    private readonly log: JsonLogger,
+  ) {
+    this.poolTarget = config.warmPool;
+    this.slots = new Semaphore(config.startConcurrency);
+    this.metrics.poolTarget.set(this.poolTarget);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subs.push(
+      this.runtime.events({ 'pgsbx.prefix': this.config.prefix }).subscribe({
+        next: (e) => this.onRuntimeEvent(e),
+        error: (err: Error) => this.log.event('error', 'fleet', 'event stream failed', { error: err.message }),
+      }),
+    );
+    this.subs.push(interval(this.config.reapIntervalMs, this.clock.scheduler).subscribe(() => void this.tick()));
+    await this.recover().catch((e: Error) =>
+      this.log.event('error', 'fleet', 'recovery failed; will retry', { error: e.message }),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.subs.forEach((s) => s.unsubscribe());
+    for (const e of this.pool) await e.client.end().catch(() => undefined);
+    for (const sb of this.sandboxes.values()) await sb.takeWarmClient()?.end().catch(() => undefined);
+  }
+
+  // ---- what users ask for -------------------------------------------------------------------
+
+  nameFor(userId: string): string {
+    return userContainerName(this.config.prefix, userId);
+  }
+
+  find(userId: string): Sandbox | undefined {
+    return this.sandboxes.get(this.nameFor(userId));
+  }
+
+  isStarting(userId: string): boolean {
+    return this.provisioning.has(this.nameFor(userId));
+  }
+
+  /** The user's sandbox, marked busy; call release() when the statement batch ends. */
+  async acquire(userId: string): Promise<Sandbox> {
+    for (let attempt = 0; ; attempt++) {
+      const sb = await this.ensure(userId);
+      if (!sb.gone) {
+        sb.active++;
+        sb.lastUsedAt = this.clock.now();
+        this.updateGauges();
+        return sb;
+      }
+      if (attempt > 3) throw new Error('the sandbox kept disappearing while it was being claimed');
+    }
+  }
+
+  release(sb: Sandbox): void {
+    sb.active = Math.max(0, sb.active - 1);
+    sb.lastUsedAt = this.clock.now();
+    this.updateGauges();
+  }
+
+  /** The death notice for the user's previous sandbox, once. */
+  takeDeathNotice(userId: string): DeathNotice | undefined {
+    const name = this.nameFor(userId);
+    const d = this.deaths.get(name);
+    this.deaths.delete(name);
+    return d;
+  }
+
+  async ensure(userId: string): Promise<Sandbox> {
+    const name = this.nameFor(userId);
+    const existing = this.sandboxes.get(name);
+    if (existing && !existing.gone) {
+      existing.userId ??= userId;
+      return existing;
+    }
+    return this.withLock(name, async () => {
+      const sb = this.sandboxes.get(name);
+      if (sb && !sb.gone) return sb;
+      return this.provision(name, userId);
+    });
+  }
+
+  /** Replaces the user's container with a fresh one and returns when the new one answers. */
+  async reset(userId: string): Promise<Sandbox> {
+    const name = this.nameFor(userId);
+    return this.withLock(name, async () => {
+      if (this.draining) throw new DrainingError();
+      const old = this.sandboxes.get(name);
+      const oldId = old?.containerId ?? (await this.runtime.inspect(name))?.id;
+      if (oldId) await this.retire(oldId, old, 'reset');
+      return this.provision(name, userId);
+    });
+  }
+
+  /** Removes the user's sandbox (admin). Returns false when there was none. */
+  async removeUser(userId: string, reason: ReapReason = 'removed'): Promise<boolean> {
+    const name = this.nameFor(userId);
+    return this.withLock(name, async () => {
+      const sb = this.sandboxes.get(name);
+      const id = sb?.containerId ?? (await this.runtime.inspect(name))?.id;
+      if (!id) return false;
+      await this.retire(id, sb, reason);
+      return true;
+    });
+  }
+
+  list(): Sandbox[] {
+    return [...this.sandboxes.values()];
+  }
+
+  // ---- reaper ---------------------------------------------------------------------------------
+
+  /** Finds (and unless dryRun, removes) idle and over-age sandboxes. A busy one is never reaped. */
+  async sweep(opts: { dryRun?: boolean; idleMs?: number } = {}): Promise<ReapCandidate[]> {
+    const now = this.clock.now();
+    const idleLimit = opts.idleMs ?? this.config.idleTimeoutMs;
+    const found: ReapCandidate[] = [];
+    for (const sb of this.sandboxes.values()) {
+      if (sb.active > 0 || sb.gone) continue;
+      const idleMs = now - sb.lastUsedAt;
+      const reason: ReapReason | undefined =
+        idleMs >= idleLimit ? 'idle' : now - sb.claimedAt >= this.config.maxLifetimeMs ? 'lifetime' : undefined;
+      if (reason) found.push({ userId: sb.userId, container: sb.name, reason, idleMs });
+    }
+    if (!opts.dryRun) {
+      for (const c of found) {
+        const sb = this.sandboxes.get(c.container);
+        if (sb && sb.active === 0 && !sb.gone) await this.retire(sb.containerId, sb, c.reason);
+      }
+    }
+    return found;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      if (!this.recovered) await this.recover();
+      await this.sweep();
+      await this.refreshImage();
+      this.refill();
+    } catch (e) {
+      this.log.event('warn', 'fleet', 'sweep failed', { error: (e as Error).message });
+    }
+  }
+
+  // ---- pool -----------------------------------------------------------------------------------
+
+  get poolStatus(): { target: number; ready: number; starting: number; draining: boolean } {
+    return { target: this.poolTarget, ready: this.pool.length, starting: this.poolStarting, draining: this.draining };
+  }
+
+  setPoolTarget(n: number): void {
+    this.poolTarget = n;
+    this.metrics.poolTarget.set(n);
+    while (this.pool.length > n) {
+      const e = this.pool.pop() as PoolEntry;
+      this.discardPoolEntry(e);
+    }
+    this.poolRetryAt = 0;
+    this.refill();
+  }
+
+  setDraining(on: boolean): void {
+    this.draining = on;
+    this.log.event('info', 'fleet', on ? 'draining: no new sandboxes' : 'undrained');
+    if (!on) this.refill();
+  }
+
+  /** Starts pool containers in the background until the pool is at its target. */
+  refill(): void {
+    if (this.stopped || this.draining || !this.recovered || this.clock.now() < this.poolRetryAt) return;
+    while (this.pool.length + this.poolStarting < this.poolTarget) {
+      this.poolStarting++;
+      this.track(
+        this.startPoolContainer()
+          .then((entry) => {
+            if (this.pool.length < this.poolTarget && !this.stopped) {
+              this.pool.push(entry);
+              this.log.event('info', 'fleet', 'pool container ready', { container: entry.name });
+            } else this.discardPoolEntry(entry);
+          })
+          .catch((e: Error) => {
+            this.poolRetryAt = this.clock.now() + 5000;
+            this.log.event('error', 'fleet', 'pool start failed', { error: e.message });
+          })
+          .finally(() => {
+            this.poolStarting--;
+            this.updateGauges();
+            this.refill();
+          }),
+      );
+    }
+    this.updateGauges();
+  }
+
+  private async startPoolContainer(): Promise<PoolEntry> {
+    const name = `${this.config.prefix}-pool-${randomBytes(6).toString('hex')}`;
+    return this.slots.run(async () => {
+      const info = await this.runtime.start(this.spec(name));
+      try {
+        const client = await this.connector.waitReady(info.socketDir, this.config.readyTimeoutMs);
+        return {
+          containerId: info.id,
+          name,
+          socketDir: info.socketDir,
+          createdAt: this.clock.now(),
+          imageId: this.currentImageId ?? '',
+          client,
+        };
+      } catch (e) {
+        await this.runtime.remove(info.id).catch(() => undefined);
+        throw e;
+      }
+    }, false);
+  }
+
+  private discardPoolEntry(e: PoolEntry): void {
+    e.client.end().catch(() => undefined);
+    this.track(this.runtime.remove(e.containerId).catch(() => undefined));
+  }
+
+  // ---- provisioning ---------------------------------------------------------------------------
+
+  private spec(name: string) {
+    return {
+      name,
+      image: this.config.image,
+      labels: {
+        'pgsbx.prefix': this.config.prefix,
+        'pgsbx.image': this.config.image,
+        'pgsbx.created-at': new Date(this.clock.now()).toISOString(),
+      },
+      memoryBytes: this.config.memoryBytes,
+      dataBytes: this.config.dataBytes,
+      cpus: this.config.cpus,
+      pidsLimit: this.config.pidsLimit,
+    };
+  }
+
+  private async provision(name: string, userId: string): Promise<Sandbox> {
+    if (this.draining) throw new DrainingError();
+    this.provisioning.add(name);
+    try {
+      const started = this.clock.now();
+      await this.makeRoom(name);
+      const claimed = await this.claimFromPool(name, userId);
+      if (claimed === 'conflict') return await this.adoptExisting(name, userId);
+      let sb = claimed;
+      if (!sb) {
+        try {
+          sb = await this.startCold(name, userId);
+        } catch (e) {
+          if (e instanceof NameConflictError) return await this.adoptExisting(name, userId);
+          throw e;
+        }
+      }
+      const ms = this.clock.now() - started;
+      const source = sb.source === 'pool' ? 'pool' : 'cold';
+      this.metrics.provisionSeconds.observe({ source }, ms / 1000);
+      const window = this.latencies[source];
+      window.push(ms);
+      if (window.length > LATENCY_WINDOW) window.shift();
+      this.register(sb);
+      this.log.event('info', 'fleet', 'sandbox ready', { user: userId, container: name, source, ms });
+      return sb;
+    } finally {
+      this.provisioning.delete(name);
+      this.refill();
+    }
+  }
+
+  private async claimFromPool(name: string, userId: string): Promise<Sandbox | 'conflict' | null> {
+    while (this.pool.length) {
+      const entry = this.pool.shift() as PoolEntry;
+      if (this.currentImageId && entry.imageId && entry.imageId !== this.currentImageId) {
+        this.discardPoolEntry(entry);
+        continue;
+      }
+      try {
+        await this.runtime.rename(entry.containerId, name);
+      } catch (e) {
+        if (e instanceof NameConflictError) {
+          this.pool.unshift(entry);
+          return 'conflict';
+        }
+        entry.client.end().catch(() => undefined);
+        if (e instanceof ContainerNotFoundError) continue;
+        throw e;
+      }
+      const sb = new Sandbox(
+        name,
+        entry.containerId,
+        entry.socketDir,
+        entry.createdAt,
+        entry.imageId,
+        this.clock.now(),
+        'pool',
+        userId,
+      );
+      sb.warmClient = entry.client;
+      return sb;
+    }
+    return null;
+  }
+
+  private async startCold(name: string, userId: string): Promise<Sandbox> {
+    return this.slots.run(async () => {
+      const info = await this.runtime.start(this.spec(name));
+      try {
+        const client = await this.connector.waitReady(info.socketDir, this.config.readyTimeoutMs);
+        const sb = new Sandbox(
+          name,
+          info.id,
+          info.socketDir,
+          this.clock.now(),
+          this.currentImageId ?? '',
+          this.clock.now(),
+          'cold',
+          userId,
+        );
+        sb.warmClient = client;
+        return sb;
+      } catch (e) {
+        await this.runtime.remove(info.id).catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  /** Another controller, or this one before a restart, holds the name: use that container. */
+  private async adoptExisting(name: string, userId: string | undefined): Promise<Sandbox> {
+    const info = await this.runtime.inspect(name);
+    if (!info) throw new Error(`container ${name} vanished while being claimed; try again`);
+    return this.adopt(info, userId);
+  }
+
+  private async adopt(info: ContainerInfo, userId: string | undefined): Promise<Sandbox> {
+    const client = await this.connector.waitReady(info.socketDir, this.config.readyTimeoutMs);
+    const now = this.clock.now();
+    const sb = new Sandbox(info.name, info.id, info.socketDir, info.createdAt.getTime(), info.imageId, now, 'adopted', userId);
+    sb.warmClient = client;
+    this.register(sb);
+    return sb;
+  }
+
+  private async makeRoom(name: string): Promise<void> {
+    const inUse = this.sandboxes.size + [...this.provisioning].filter((n) => n !== name && !this.sandboxes.has(n)).length;
+    if (inUse < this.config.maxSandboxes) return;
+    let lru: Sandbox | undefined;
+    for (const sb of this.sandboxes.values()) {
+      if (sb.active === 0 && !sb.gone && (!lru || sb.lastUsedAt < lru.lastUsedAt)) lru = sb;
+    }
+    if (!lru) throw new CapacityError(30);
+    this.log.event('info', 'fleet', 'evicting least recently used sandbox', { user: lru.userId, container: lru.name });
+    await this.retire(lru.containerId, lru, 'evicted');
+  }
+
+  private register(sb: Sandbox): void {
+    this.sandboxes.set(sb.name, sb);
+    this.byContainer.set(sb.containerId, sb);
+    this.updateGauges();
+  }
+
+  private unregister(sb: Sandbox): void {
+    if (sb.gone) return;
+    sb.gone = true;
+    if (this.sandboxes.get(sb.name) === sb) this.sandboxes.delete(sb.name);
+    this.byContainer.delete(sb.containerId);
+    sb.takeWarmClient()?.end().catch(() => undefined);
+    this.removed$.next(sb);
+    this.updateGauges();
+  }
+
+  /**
+   * Frees the name at once (rename to a `-gone-` name), forgets the sandbox, and removes the
+   * container in the background: the user's next sandbox need not wait for Docker's removal.
+   */
+  private async retire(containerId: string, sb: Sandbox | undefined, reason: ReapReason): Promise<void> {
+    if (sb) this.unregister(sb);
+    try {
+      await this.runtime.rename(containerId, `${this.config.prefix}-gone-${randomBytes(6).toString('hex')}`);
+    } catch (e) {
+      if (!(e instanceof ContainerNotFoundError)) throw e;
+    }
+    this.track(
+      this.runtime.remove(containerId).catch((e: Error) =>
+        this.log.event('warn', 'fleet', 'remove failed; the next recovery retries', { container: containerId, error: e.message }),
+      ),
+    );
+    this.countReap(reason);
+    this.log.event('info', 'fleet', 'sandbox removed', { user: sb?.userId, container: sb?.name ?? containerId, reason });
+  }
+
+  private countReap(reason: ReapReason): void {
+    this.reapCounts[reason] = (this.reapCounts[reason] ?? 0) + 1;
+    this.metrics.reaps.inc({ reason });
+  }
+
+  // ---- restart recovery and events ------------------------------------------------------------
+
+  /** Adopts this fleet's containers from the engine after a (re)start; removes the dead ones. */
+  async recover(): Promise<void> {
+    await this.refreshImage();
+    const infos = await this.runtime.list({ 'pgsbx.prefix': this.config.prefix });
+    const known = new Set([...this.byContainer.keys(), ...this.pool.map((p) => p.containerId)]);
+    await Promise.all(
+      infos
+        .filter((info) => !known.has(info.id))
+        .map(async (info) => {
+          const { kind, userId } = containerKind(this.config.prefix, info.name);
+          if (!info.running || kind === 'gone' || kind === 'unknown') {
+            await this.runtime.remove(info.id).catch(() => undefined);
+            return;
+          }
+          try {
+            if (kind === 'user') {
+              await this.adopt(info, userId);
+              this.log.event('info', 'fleet', 'adopted sandbox', { user: userId, container: info.name });
+            } else if (this.currentImageId && info.imageId !== this.currentImageId) {
+              await this.runtime.remove(info.id);
+            } else {
+              const client = await this.connector.waitReady(info.socketDir, 10_000);
+              this.pool.push({
+                containerId: info.id,
+                name: info.name,
+                socketDir: info.socketDir,
+                createdAt: info.createdAt.getTime(),
+                imageId: info.imageId,
+                client,
+              });
+            }
+          } catch (e) {
+            this.log.event('warn', 'fleet', 'could not adopt; removing', { container: info.name, error: (e as Error).message });
+            await this.runtime.remove(info.id).catch(() => undefined);
+          }
+        }),
+    );
+    this.recovered = true;
+    this.log.event('info', 'fleet', 'recovered', { sandboxes: this.sandboxes.size, pool: this.pool.length });
+    this.refill();
+  }
+
+  private async refreshImage(): Promise<void> {
+    this.currentImageId = await this.runtime.imageId(this.config.image);
+  }
+
+  private onRuntimeEvent(e: RuntimeEvent): void {
+    if (e.kind === 'oom') this.oomSeen.add(e.id);
+    if (e.kind !== 'die' && e.kind !== 'oom') return;
+    const sb = this.byContainer.get(e.id);
+    if (sb) {
+      this.markDead(sb, e.kind === 'oom' || this.oomSeen.has(e.id) ? 'oom' : `exit ${e.exitCode ?? '?'}`);
+      return;
+    }
+    const i = this.pool.findIndex((p) => p.containerId === e.id);
+    if (i >= 0) {
+      const [entry] = this.pool.splice(i, 1);
+      this.discardPoolEntry(entry);
+      this.refill();
+    }
+    if (e.kind === 'die') this.oomSeen.delete(e.id);
+  }
+
+  /**
+   * A session lost its connection: ask the engine whether the container died or hit its memory
+   * limit (the event may not have arrived yet). Returns true when the sandbox was replaced.
+   */
+  async checkAlive(sb: Sandbox): Promise<boolean> {
+    if (sb.gone) return true;
+    const info = await this.runtime.inspect(sb.containerId).catch(() => null);
+    const oom = this.oomSeen.has(sb.containerId) || info?.oomKilled === true;
+    if (!info || !info.running || oom) {
+      this.markDead(sb, oom ? 'oom' : (info?.exitReason ?? 'gone'));
+      return true;
+    }
+    return false;
+  }
+
+  private markDead(sb: Sandbox, cause: string): void {
+    if (sb.gone) return;
+    const reason =
+      cause === 'oom'
+        ? `your previous sandbox ran out of memory at its limit of ${Math.round(this.config.memoryBytes / 1024 / 1024)} MB and was replaced with a fresh one`
+        : `your previous sandbox stopped (${cause}) and was replaced with a fresh one`;
+    this.deaths.set(sb.name, { reason, at: this.clock.now(), container: sb.name });
+    this.log.event('warn', 'fleet', 'sandbox died', { user: sb.userId, container: sb.name, cause });
+    this.unregister(sb);
+    this.countReap('died');
+    this.track(this.runtime.remove(sb.containerId).catch(() => undefined));
+  }
+
+  // ---- facts for status, admin and metrics ----------------------------------------------------
+
+  stats() {
+    const pct = (xs: number[], p: number) => {
+      if (!xs.length) return null;
+      const s = [...xs].sort((a, b) => a - b);
+      return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+    };
+    const all = this.list();
+    return {
+      sandboxes: all.length,
+      busy: all.filter((s) => s.active > 0).length,
+      starting: this.provisioning.size,
+      capacity: this.config.maxSandboxes,
+      pool: this.poolStatus,
+      provisioningMs: {
+        pool: { count: this.latencies.pool.length, p50: pct(this.latencies.pool, 50), p95: pct(this.latencies.pool, 95) },
+        cold: { count: this.latencies.cold.length, p50: pct(this.latencies.cold, 50), p95: pct(this.latencies.cold, 95) },
+      },
+      reaps: { ...this.reapCounts },
+      image: this.config.image,
+      imagePresent: this.currentImageId !== null,
+    };
+  }
+
+  /** Waits for background removals (tests and shutdown). */
+  async settle(): Promise<void> {
+    while (this.background.size) await Promise.allSettled([...this.background]);
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.background.add(p);
+    p.finally(() => this.background.delete(p)).catch(() => undefined);
+  }
+
+  private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(key) ?? Promise.resolve();
+    const run = prev.catch(() => undefined).then(fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(key, tail);
+    tail.then(() => {
+      if (this.locks.get(key) === tail) this.locks.delete(key);
+    });
+    return run;
+  }
+
+  private updateGauges(): void {
+    let busy = 0;
+    for (const sb of this.sandboxes.values()) if (sb.active > 0) busy++;
+    this.metrics.sandboxes.set({ state: 'busy' }, busy);
+    this.metrics.sandboxes.set({ state: 'ready' }, this.sandboxes.size - busy);
+    this.metrics.sandboxes.set({ state: 'starting' }, this.provisioning.size);
+    this.metrics.poolSize.set(this.pool.length);
+  }
+}

@@ -1,0 +1,40 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Public } from '../auth/roles';
+import { MetricsService } from '../common/metrics.service';
+import { ContainerRuntime } from '../runtime/container-runtime';
+import { AppConfig } from '../config/app-config';
+import { FleetService } from './fleet.service';
+
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly runtime: ContainerRuntime,
+    private readonly fleet: FleetService,
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Public()
+  @Get('healthz')
+  async health(@Res({ passthrough: true }) res: Response) {
+    let docker = true;
+    let image = false;
+    try {
+      await this.runtime.ping();
+      image = (await this.runtime.imageId(this.config.image)) !== null;
+    } catch {
+      docker = false;
+    }
+    const ok = docker && image;
+    res.status(ok ? 200 : 503);
+    return { status: ok ? 'ok' : 'unavailable', docker, image: { ref: this.config.image, present: image }, pool: this.fleet.poolStatus };
+  }
+
+  @Public()
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  metricsText(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+
+const SAFE_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+
+/**
+ * A user's container name. Docker refuses a second container of the same name, so the name is
+ * the ownership lock: `<prefix>-u-<id>` when the id is name-safe, `<prefix>-x-<sha256>` otherwise
+ * (the two forms cannot collide).
+ */
+export function userContainerName(prefix: string, userId: string): string {
+  if (SAFE_ID.test(userId)) return `${prefix}-u-${userId}`;
+  return `${prefix}-x-${createHash('sha256').update(userId).digest('hex').slice(0, 40)}`;
+}
+
+export type ContainerKind = 'user' | 'pool' | 'gone' | 'unknown';
+
+export function containerKind(prefix: string, name: string): { kind: ContainerKind; userId?: string } {
+  if (name.startsWith(`${prefix}-u-`)) return { kind: 'user', userId: name.slice(prefix.length + 3) };
+  if (name.startsWith(`${prefix}-x-`)) return { kind: 'user' };
+  if (name.startsWith(`${prefix}-pool-`)) return { kind: 'pool' };
+  if (name.startsWith(`${prefix}-gone-`)) return { kind: 'gone' };
+  return { kind: 'unknown' };
+}

@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppModule } from './app.module';
+import { jsonBody } from './common/body-parser';
+import { JsonLogger } from './common/json-logger';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+
+export async function createApp(config: AppConfig, logger: JsonLogger, overrides = [] as Parameters<typeof AppModule.register>[0]['overrides']) {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, logger, overrides }), {
+    logger,
+    bodyParser: false,
+  });
+  app.use(jsonBody(config.maxSqlBytes * 2 + 4096));
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+  if (existsSync(join(config.webDist, 'index.html'))) {
+    app.useStaticAssets(config.webDist, { index: 'index.html', maxAge: '1h', setHeaders: noCacheHtml });
+  } else {
+    logger.event('warn', 'app', 'notebook not built; serving the API only', { webDist: config.webDist });
+  }
+  return app;
+}
+
+function noCacheHtml(res: { setHeader(k: string, v: string): void }, path: string): void {
+  if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`postgres-sandbox: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = new JsonLogger(config.logLevel);
+  const app = await createApp(config, logger);
+  await app.listen(config.port, config.host);
+  logger.event('info', 'app', 'listening', {
+    url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`,
+    devLogin: config.devLogin,
+    jwtSecret: config.jwtSecretGenerated ? 'generated (tokens end with this process)' : 'from JWT_SECRET',
+    image: config.image,
+    warmPool: config.warmPool,
+  });
+}
+
+if (require.main === module) {
+  void main();
+}

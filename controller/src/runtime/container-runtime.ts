@@ -1,0 +1,68 @@
+import { Observable } from 'rxjs';
+
+/** What the fleet asks for; each runtime turns it into its own hardened container. */
+export interface SandboxContainerSpec {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  memoryBytes: number;
+  dataBytes: number;
+  cpus: number;
+  pidsLimit: number;
+}
+
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  image: string;
+  imageId: string;
+  labels: Record<string, string>;
+  running: boolean;
+  /** Host directory holding the Postgres Unix socket of this container. */
+  socketDir: string;
+  createdAt: Date;
+  /** Why it stopped, when it did: `oom`, `exit 1`, … */
+  exitReason?: string;
+  /** The engine saw the memory limit kill a process in it (Postgres may have survived that). */
+  oomKilled?: boolean;
+}
+
+export interface ContainerStats {
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  cpuPercent: number;
+}
+
+export type RuntimeEventKind = 'die' | 'oom' | 'destroy' | 'start';
+export interface RuntimeEvent {
+  kind: RuntimeEventKind;
+  id: string;
+  name: string;
+  exitCode?: number;
+}
+
+export class RuntimeUnavailableError extends Error {}
+export class NameConflictError extends Error {}
+export class ContainerNotFoundError extends Error {}
+
+/**
+ * The port to the container engine. Only its implementations know the engine's client library;
+ * fleet logic talks to this and is tested with a fake.
+ */
+export abstract class ContainerRuntime {
+  abstract ping(): Promise<void>;
+  /** Image id of `ref`, or null when the image is missing. */
+  abstract imageId(ref: string): Promise<string | null>;
+  /** Creates and starts a sandbox container. Throws NameConflictError when the name is taken. */
+  abstract start(spec: SandboxContainerSpec): Promise<ContainerInfo>;
+  /** Atomic: throws NameConflictError when `newName` is taken, ContainerNotFoundError when `id` is gone. */
+  abstract rename(id: string, newName: string): Promise<void>;
+  abstract remove(id: string): Promise<void>;
+  abstract inspect(idOrName: string): Promise<ContainerInfo | null>;
+  /** Every container (running or not) carrying all of these labels. */
+  abstract list(labels: Record<string, string>): Promise<ContainerInfo[]>;
+  abstract stats(id: string): Promise<ContainerStats | null>;
+  abstract logs(id: string, tail: number): Promise<string>;
+  /** Engine events for containers carrying these labels; reconnects by itself. */
+  abstract events(labels: Record<string, string>): Observable<RuntimeEvent>;
+}

@@ -1,0 +1,290 @@
+import { Injectable } from '@nestjs/common';
+import Docker from 'dockerode';
+import { randomUUID } from 'node:crypto';
+import { chown, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Observable, defer, retry, timer } from 'rxjs';
+import { AppConfig } from '../config/app-config';
+import { JsonLogger } from '../common/json-logger';
+import {
+  ContainerInfo,
+  ContainerNotFoundError,
+  ContainerRuntime,
+  ContainerStats,
+  NameConflictError,
+  RuntimeEvent,
+  RuntimeUnavailableError,
+  SandboxContainerSpec,
+} from './container-runtime';
+
+/** uid/gid of `postgres` in images/postgres (fixed there on purpose). */
+const PG_UID = 999;
+const SOCKET_DIR_LABEL = 'pgsbx.socket-dir';
+
+interface DockerError extends Error {
+  statusCode?: number;
+  code?: string;
+}
+
+/** The ContainerRuntime over the Docker Engine API (dockerode). The only file that knows Docker. */
+@Injectable()
+export class DockerRuntime extends ContainerRuntime {
+  private readonly docker: Docker;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly log: JsonLogger,
+  ) {
+    super();
+    this.docker = new Docker({ socketPath: config.dockerSocket });
+  }
+
+  async ping(): Promise<void> {
+    await this.call('ping', undefined, () => this.docker.ping());
+  }
+
+  async imageId(ref: string): Promise<string | null> {
+    try {
+      const info = await this.call('image inspect', undefined, () => this.docker.getImage(ref).inspect());
+      return info.Id;
+    } catch (e) {
+      if (e instanceof ContainerNotFoundError) return null;
+      throw e;
+    }
+  }
+
+  async start(spec: SandboxContainerSpec): Promise<ContainerInfo> {
+    const socketDir = join(this.config.socketRoot, randomUUID());
+    await mkdir(this.config.socketRoot, { recursive: true, mode: 0o700 });
+    await mkdir(socketDir, { mode: 0o700 });
+    await chown(socketDir, PG_UID, PG_UID);
+    let id: string | undefined;
+    try {
+      const container = await this.call('create', spec.name, () =>
+        this.docker.createContainer({
+          name: spec.name,
+          Image: spec.image,
+          User: `${PG_UID}:${PG_UID}`,
+          Labels: { ...spec.labels, [SOCKET_DIR_LABEL]: socketDir },
+          NetworkDisabled: true,
+          HostConfig: {
+            NetworkMode: 'none',
+            ReadonlyRootfs: true,
+            CapDrop: ['ALL'],
+            SecurityOpt: ['no-new-privileges'],
+            PidsLimit: spec.pidsLimit,
+            Memory: spec.memoryBytes,
+            MemorySwap: spec.memoryBytes,
+            NanoCpus: Math.round(spec.cpus * 1e9),
+            ShmSize: 32 * 1024 * 1024,
+            Tmpfs: {
+              '/var/lib/postgresql/data': `rw,nosuid,nodev,size=${spec.dataBytes},mode=0700,uid=${PG_UID},gid=${PG_UID}`,
+              '/tmp': 'rw,nosuid,nodev,noexec,size=16m,mode=1777',
+            },
+            Binds: [`${socketDir}:/var/run/postgresql:rw`],
+            LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
+            RestartPolicy: { Name: 'no' },
+          },
+        }),
+      );
+      id = container.id;
+      await this.call('start', id, () => container.start());
+      return {
+        id,
+        name: spec.name,
+        image: spec.image,
+        imageId: '',
+        labels: { ...spec.labels, [SOCKET_DIR_LABEL]: socketDir },
+        running: true,
+        socketDir,
+        createdAt: new Date(),
+      };
+    } catch (e) {
+      if (id) await this.remove(id).catch(() => undefined);
+      else await rm(socketDir, { recursive: true, force: true }).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async rename(id: string, newName: string): Promise<void> {
+    await this.call('rename', id, () => this.docker.getContainer(id).rename({ name: newName }));
+  }
+
+  async remove(id: string): Promise<void> {
+    let socketDir: string | undefined;
+    try {
+      const info = await this.call('inspect', id, () => this.docker.getContainer(id).inspect());
+      socketDir = info.Config.Labels?.[SOCKET_DIR_LABEL];
+      await this.call('remove', id, () => this.docker.getContainer(id).remove({ force: true, v: true }));
+    } catch (e) {
+      if (!(e instanceof ContainerNotFoundError)) throw e;
+    }
+    if (socketDir && socketDir.startsWith(this.config.socketRoot + '/')) {
+      await rm(socketDir, { recursive: true, force: true });
+    }
+  }
+
+  async inspect(idOrName: string): Promise<ContainerInfo | null> {
+    try {
+      const i = await this.call('inspect', idOrName, () => this.docker.getContainer(idOrName).inspect());
+      return {
+        id: i.Id,
+        name: i.Name.replace(/^\//, ''),
+        image: i.Config.Image,
+        imageId: i.Image,
+        labels: i.Config.Labels ?? {},
+        running: i.State.Running,
+        socketDir: i.Config.Labels?.[SOCKET_DIR_LABEL] ?? '',
+        createdAt: new Date(i.Created),
+        exitReason: i.State.Running ? undefined : i.State.OOMKilled ? 'oom' : `exit ${i.State.ExitCode}`,
+        oomKilled: i.State.OOMKilled,
+      };
+    } catch (e) {
+      if (e instanceof ContainerNotFoundError) return null;
+      throw e;
+    }
+  }
+
+  async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
+    const rows = await this.call('list', undefined, () =>
+      this.docker.listContainers({ all: true, filters: { label: labelFilters(labels) } }),
+    );
+    return rows.map((r) => ({
+      id: r.Id,
+      name: (r.Names[0] ?? '').replace(/^\//, ''),
+      image: r.Image,
+      imageId: r.ImageID,
+      labels: r.Labels ?? {},
+      running: r.State === 'running',
+      socketDir: r.Labels?.[SOCKET_DIR_LABEL] ?? '',
+      createdAt: new Date(r.Created * 1000),
+      exitReason: r.State === 'running' ? undefined : r.Status,
+    }));
+  }
+
+  async stats(id: string): Promise<ContainerStats | null> {
+    try {
+      const s = (await this.call('stats', id, () =>
+        this.docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }),
+      )) as unknown as DockerStats;
+      const mem = s.memory_stats ?? {};
+      const inactive = mem.stats?.total_inactive_file ?? mem.stats?.inactive_file ?? 0;
+      const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
+      const sysDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
+      const cpus = s.cpu_stats?.online_cpus ?? 1;
+      return {
+        memoryBytes: Math.max(0, (mem.usage ?? 0) - inactive),
+        memoryLimitBytes: mem.limit ?? 0,
+        cpuPercent: sysDelta > 0 && s.precpu_stats?.system_cpu_usage ? (cpuDelta / sysDelta) * cpus * 100 : 0,
+      };
+    } catch (e) {
+      if (e instanceof ContainerNotFoundError) return null;
+      throw e;
+    }
+  }
+
+  async logs(id: string, tail: number): Promise<string> {
+    const buf = (await this.call('logs', id, () =>
+      this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }),
+    )) as unknown as Buffer;
+    return demuxLogs(buf);
+  }
+
+  events(labels: Record<string, string>): Observable<RuntimeEvent> {
+    const source = new Observable<RuntimeEvent>((sub) => {
+      let stream: NodeJS.ReadableStream | undefined;
+      let closed = false;
+      let pending = '';
+      this.docker
+        .getEvents({
+          filters: { type: ['container'], label: labelFilters(labels), event: ['die', 'oom', 'destroy', 'start'] },
+        })
+        .then((s) => {
+          stream = s;
+          if (closed) return (s as unknown as { destroy(): void }).destroy();
+          s.on('data', (chunk: Buffer) => {
+            pending += chunk.toString('utf8');
+            let nl: number;
+            while ((nl = pending.indexOf('\n')) >= 0) {
+              const line = pending.slice(0, nl).trim();
+              pending = pending.slice(nl + 1);
+              if (!line) continue;
+              try {
+                const e = JSON.parse(line) as DockerEvent;
+                sub.next({
+                  kind: e.Action as RuntimeEvent['kind'],
+                  id: e.id ?? e.Actor?.ID ?? '',
+                  name: e.Actor?.Attributes?.name ?? '',
+                  exitCode: e.Actor?.Attributes?.exitCode ? Number(e.Actor.Attributes.exitCode) : undefined,
+                });
+              } catch {
+                /* a partial or foreign line: ignore */
+              }
+            }
+          });
+          s.on('end', () => sub.error(new RuntimeUnavailableError('docker event stream ended')));
+          s.on('error', (err: Error) => sub.error(err));
+        })
+        .catch((err: Error) => sub.error(err));
+      return () => {
+        closed = true;
+        (stream as unknown as { destroy?(): void } | undefined)?.destroy?.();
+      };
+    });
+    return defer(() => source).pipe(
+      retry({
+        delay: (err: Error, count) => {
+          this.log.event('warn', 'docker', 'event stream lost; reconnecting', { error: err.message, attempt: count });
+          return timer(Math.min(5000, 250 * count));
+        },
+        resetOnSuccess: true,
+      }),
+    );
+  }
+
+  /** Runs one Docker call, mapping its failures to the port's errors and logging the container. */
+  private async call<T>(what: string, id: string | undefined, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const e = err as DockerError;
+      if (e.statusCode === 404) throw new ContainerNotFoundError(`${what}: ${id ?? ''} not found`);
+      if (e.statusCode === 409 && (what === 'create' || what === 'rename')) {
+        throw new NameConflictError(`${what}: name in use (${id ?? ''})`);
+      }
+      if (e.code === 'ECONNREFUSED' || e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'ECONNRESET') {
+        throw new RuntimeUnavailableError(`the Docker engine at ${this.config.dockerSocket} is unreachable (${e.code})`);
+      }
+      this.log.event('error', 'docker', `${what} failed`, { container: id, error: e.message, status: e.statusCode });
+      throw e;
+    }
+  }
+}
+
+function labelFilters(labels: Record<string, string>): string[] {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+}
+
+/** Docker multiplexes stdout/stderr without a TTY: 8-byte headers before each frame. */
+function demuxLogs(buf: Buffer): string {
+  const out: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const len = buf.readUInt32BE(i + 4);
+    out.push(buf.subarray(i + 8, i + 8 + len));
+    i += 8 + len;
+  }
+  return Buffer.concat(out).toString('utf8');
+}
+
+interface DockerEvent {
+  Action: string;
+  id?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+}
+
+interface DockerStats {
+  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
+  cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
+}

@@ -1,0 +1,44 @@
+export interface ResultField {
+  name: string;
+  dataTypeID: number;
+}
+
+export interface Notice {
+  severity?: string;
+  code?: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+  where?: string;
+}
+
+export interface SqlError {
+  message: string;
+  code?: string;
+  severity?: string;
+  position?: number;
+  detail?: string;
+  hint?: string;
+  where?: string;
+}
+
+export interface RowsResult {
+  statement: string;
+  command?: string;
+  rows: Record<string, unknown>[];
+  fields: ResultField[];
+  affectedRows?: number;
+  truncated?: boolean;
+  notices?: Notice[];
+  durationMs: number;
+}
+
+export interface ErrorResult {
+  statement: string;
+  error: SqlError;
+  notices?: Notice[];
+  durationMs?: number;
+}
+
+/** The notebook's ExtendedResults shape, extended (DESIGN.md, "HTTP API"). */
+export type SandboxResult = RowsResult | ErrorResult;

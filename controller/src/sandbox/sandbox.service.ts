@@ -1,0 +1,320 @@
+import {
+  BadRequestException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  OnModuleDestroy,
+  PayloadTooLargeException,
+} from '@nestjs/common';
+import type { Client } from 'pg';
+import type { NoticeMessage } from 'pg-protocol/dist/messages';
+import { Subscription } from 'rxjs';
+import { Clock } from '../common/clock';
+import { JsonLogger } from '../common/json-logger';
+import { AppConfig } from '../config/app-config';
+import { SandboxConnector } from '../db/sandbox-connector';
+import { FleetService, Sandbox } from '../fleet/fleet.service';
+import { Notice, SandboxResult } from './sandbox-result';
+import { SqlStatement, requestPosition, splitSql } from './sql-split';
+import { StatementQuery } from './statement-query';
+
+const MAX_QUEUED_PER_SESSION = 16;
+
+/** One named connection of a user: its own transaction, temp tables and settings. */
+class SqlSession {
+  client?: Client;
+  private tail: Promise<unknown> = Promise.resolve();
+  queued = 0;
+  runningSince?: number;
+
+  constructor(readonly name: string) {}
+
+  /** Requests on one session run one at a time, in arrival order. */
+  enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    this.queued++;
+    const run = this.tail.then(fn).finally(() => this.queued--);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): void {
+    this.client?.end().catch(() => undefined);
+    this.client = undefined;
+  }
+}
+
+interface SandboxConnections {
+  sessions: Map<string, SqlSession>;
+  admin?: Promise<Client>;
+}
+
+export interface ExecOutcome {
+  results: SandboxResult[];
+  /** Set when the user's previous sandbox died and this request got a fresh one. */
+  replaced?: string;
+}
+
+export interface SandboxStatus {
+  userId: string;
+  state: 'none' | 'starting' | 'ready' | 'busy';
+  container?: string;
+  createdAt?: string;
+  lastUsedAt?: string;
+  idleExpiresAt?: string;
+  sessions: string[];
+  limits: {
+    statementTimeoutMs: number;
+    maxRows: number;
+    maxSessions: number;
+    maxSqlBytes: number;
+    idleTimeoutMs: number;
+    memoryBytes: number;
+  };
+}
+
+class ConnectionLost extends Error {}
+
+/** Runs users' SQL on their sandbox's sessions. */
+@Injectable()
+export class SandboxService implements OnModuleDestroy {
+  private readonly connections = new Map<string, SandboxConnections>();
+  private readonly sub: Subscription;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly fleet: FleetService,
+    private readonly connector: SandboxConnector,
+    private readonly clock: Clock,
+    private readonly log: JsonLogger,
+  ) {
+    this.sub = this.fleet.removed$.subscribe((sb) => this.closeAll(sb.containerId));
+  }
+
+  onModuleDestroy(): void {
+    this.sub.unsubscribe();
+    for (const id of [...this.connections.keys()]) this.closeAll(id);
+  }
+
+  async exec(userId: string, sql: string, sessionName = 'main'): Promise<ExecOutcome> {
+    if (Buffer.byteLength(sql, 'utf8') > this.config.maxSqlBytes) {
+      throw new PayloadTooLargeException(
+        `The SQL is larger than ${Math.round(this.config.maxSqlBytes / 1024)} KB; split it into smaller runs.`,
+      );
+    }
+    if (sql.includes('\u0000')) {
+      throw new BadRequestException('The SQL contains a NUL character (\\u0000), which Postgres cannot accept.');
+    }
+    const statements = splitSql(sql);
+    if (statements.length > this.config.maxStatements) {
+      throw new BadRequestException(
+        `The request has ${statements.length} statements; at most ${this.config.maxStatements} run in one request.`,
+      );
+    }
+    const sb = await this.fleet.acquire(userId);
+    try {
+      const death = this.fleet.takeDeathNotice(userId);
+      const session = this.session(sb, sessionName);
+      if (session.queued >= MAX_QUEUED_PER_SESSION) {
+        throw new HttpException(
+          `Session "${sessionName}" already has ${session.queued} requests waiting; wait for them or cancel.`,
+          HttpStatus.TOO_MANY_REQUESTS,
+        );
+      }
+      const results = await session.enqueue(() => this.runAll(sb, session, sql, statements));
+      if (death && results.length) {
+        const first = results[0];
+        first.notices = [{ severity: 'NOTICE', message: death.reason }, ...(first.notices ?? [])];
+      }
+      return { results, replaced: death?.reason };
+    } finally {
+      this.fleet.release(sb);
+    }
+  }
+
+  async reset(userId: string): Promise<SandboxStatus> {
+    await this.fleet.reset(userId);
+    return this.status(userId);
+  }
+
+  async cancel(userId: string, sessionName = 'main'): Promise<{ cancelled: boolean }> {
+    const sb = this.fleet.find(userId);
+    const session = sb && this.connections.get(sb.containerId)?.sessions.get(sessionName);
+    if (!sb || !session?.client || session.runningSince === undefined) return { cancelled: false };
+    return { cancelled: await this.cancelBackend(sb, session.client) };
+  }
+
+  status(userId: string): SandboxStatus {
+    const sb = this.fleet.find(userId);
+    const limits = {
+      statementTimeoutMs: this.config.statementTimeoutMs,
+      maxRows: this.config.maxRows,
+      maxSessions: this.config.maxSessions,
+      maxSqlBytes: this.config.maxSqlBytes,
+      idleTimeoutMs: this.config.idleTimeoutMs,
+      memoryBytes: this.config.memoryBytes,
+    };
+    if (!sb) return { userId, state: this.fleet.isStarting(userId) ? 'starting' : 'none', sessions: [], limits };
+    return {
+      userId,
+      state: sb.state,
+      container: sb.name,
+      createdAt: new Date(sb.claimedAt).toISOString(),
+      lastUsedAt: new Date(sb.lastUsedAt).toISOString(),
+      idleExpiresAt: new Date(sb.lastUsedAt + this.config.idleTimeoutMs).toISOString(),
+      sessions: this.sessionNames(sb),
+      limits,
+    };
+  }
+
+  sessionNames(sb: Sandbox): string[] {
+    const conns = this.connections.get(sb.containerId);
+    return conns ? [...conns.sessions.keys()] : [];
+  }
+
+  private session(sb: Sandbox, name: string): SqlSession {
+    let conns = this.connections.get(sb.containerId);
+    if (!conns) {
+      conns = { sessions: new Map() };
+      this.connections.set(sb.containerId, conns);
+    }
+    let s = conns.sessions.get(name);
+    if (!s) {
+      if (conns.sessions.size >= this.config.maxSessions) {
+        throw new BadRequestException(
+          `At most ${this.config.maxSessions} sessions per sandbox (open: ${[...conns.sessions.keys()].join(', ')}).`,
+        );
+      }
+      s = new SqlSession(name);
+      conns.sessions.set(name, s);
+    }
+    return s;
+  }
+
+  private async runAll(sb: Sandbox, session: SqlSession, sql: string, statements: SqlStatement[]): Promise<SandboxResult[]> {
+    const results: SandboxResult[] = [];
+    for (const stmt of statements) {
+      let result: SandboxResult;
+      try {
+        const client = await this.clientFor(sb, session);
+        result = await this.runOne(sb, session, client, sql, stmt);
+      } catch (e) {
+        if (!(e instanceof ConnectionLost)) throw e;
+        session.close();
+        this.connections.get(sb.containerId)?.sessions.delete(session.name);
+        const replaced = await this.fleet.checkAlive(sb);
+        result = {
+          statement: stmt.text,
+          error: {
+            message: replaced
+              ? 'The sandbox stopped while running this statement (it was killed, most likely by its memory limit). The next run gets a fresh sandbox.'
+              : `The connection to the sandbox was lost (${e.message}). The next run opens a new session.`,
+            code: '08006',
+            severity: 'FATAL',
+          },
+        };
+      }
+      results.push(result);
+      if ('error' in result) break;
+    }
+    return results;
+  }
+
+  private async clientFor(sb: Sandbox, session: SqlSession): Promise<Client> {
+    if (session.client) return session.client;
+    try {
+      session.client = sb.takeWarmClient() ?? (await this.connector.connect(sb.socketDir, 'sandbox'));
+    } catch (e) {
+      throw new ConnectionLost((e as Error).message);
+    }
+    return session.client;
+  }
+
+  private async runOne(sb: Sandbox, session: SqlSession, client: Client, sql: string, stmt: SqlStatement): Promise<SandboxResult> {
+    const notices: Notice[] = [];
+    const onNotice = (n: NoticeMessage) => {
+      notices.push(clean({ severity: n.severity, code: n.code, message: n.message ?? '', detail: n.detail, hint: n.hint, where: n.where }));
+    };
+    client.on('notice', onNotice);
+    const query = new StatementQuery(stmt.text, this.config.maxRows);
+    const started = performance.now();
+    session.runningSince = this.clock.now();
+    // statement_timeout is set on the connection, but a user may SET it off: the watchdog cancels
+    // through the management role a little after the limit all the same.
+    const watchdog = setTimeout(() => void this.cancelBackend(sb, client), this.config.statementTimeoutMs + 1000);
+    try {
+      client.query(query);
+      const o = await query.done;
+      const durationMs = Math.round((performance.now() - started) * 100) / 100;
+      if (o.error) {
+        const err = o.error as Record<string, unknown> & Error;
+        if (err.severity === undefined) throw new ConnectionLost(err.message);
+        const position = err.position ? requestPosition(sql, stmt, Number(err.position)) : undefined;
+        return clean({
+          statement: stmt.text,
+          error: clean({
+            message: err.message,
+            code: err.code as string | undefined,
+            severity: err.severity as string | undefined,
+            position,
+            detail: err.detail as string | undefined,
+            hint: err.hint as string | undefined,
+            where: err.where as string | undefined,
+          }),
+          notices: notices.length ? notices : undefined,
+          durationMs,
+        });
+      }
+      const countsRows = o.command !== undefined && !['SELECT', 'FETCH', 'MOVE', 'SHOW'].includes(o.command);
+      return clean({
+        statement: stmt.text,
+        command: o.command,
+        rows: o.rows,
+        fields: o.fields,
+        affectedRows: countsRows ? o.count : undefined,
+        truncated: o.truncated || undefined,
+        notices: notices.length ? notices : undefined,
+        durationMs,
+      });
+    } finally {
+      clearTimeout(watchdog);
+      session.runningSince = undefined;
+      client.off('notice', onNotice);
+    }
+  }
+
+  private async cancelBackend(sb: Sandbox, client: Client): Promise<boolean> {
+    const pid = (client as unknown as { processID?: number }).processID;
+    if (!pid || sb.gone) return false;
+    try {
+      const admin = await this.adminClient(sb);
+      const r = await admin.query<{ ok: boolean }>('select pg_cancel_backend($1) as ok', [pid]);
+      return r.rows[0]?.ok === true;
+    } catch (e) {
+      this.log.event('warn', 'sandbox', 'cancel failed', { container: sb.name, error: (e as Error).message });
+      const conns = this.connections.get(sb.containerId);
+      if (conns) conns.admin = undefined;
+      return false;
+    }
+  }
+
+  private adminClient(sb: Sandbox): Promise<Client> {
+    const conns: SandboxConnections = this.connections.get(sb.containerId) ?? { sessions: new Map() };
+    this.connections.set(sb.containerId, conns);
+    conns.admin ??= this.connector.connect(sb.socketDir, 'pgsbx_admin');
+    return conns.admin;
+  }
+
+  private closeAll(containerId: string): void {
+    const conns = this.connections.get(containerId);
+    if (!conns) return;
+    this.connections.delete(containerId);
+    for (const s of conns.sessions.values()) s.close();
+    conns.admin?.then((c) => c.end()).catch(() => undefined);
+  }
+}
+
+/** Drops undefined fields so the JSON is the documented shape and nothing more. */
+function clean<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}

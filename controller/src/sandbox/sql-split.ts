@@ -1,0 +1,62 @@
+import { parseSplits } from 'postgres-semicolons';
+
+export interface SqlStatement {
+  /** The statement, trimmed, comments kept (Postgres handles them). */
+  text: string;
+  /** UTF-16 index of `text` within the whole request. */
+  offset: number;
+}
+
+/**
+ * Splits a request into statements with postgres-semicolons (quotes, dollar quotes and nested
+ * comments respected), dropping empty and comment-only pieces, and keeping each one's offset so an
+ * error position can be mapped back onto the whole request.
+ */
+export function splitSql(sql: string): SqlStatement[] {
+  const { positions } = parseSplits(sql, true);
+  const comments = positions.filter((p): p is [number, number] => typeof p !== 'number');
+  const cuts = [...positions.filter((p): p is number => typeof p === 'number'), sql.length];
+  const out: SqlStatement[] = [];
+  let start = 0;
+  for (const end of cuts) {
+    if (hasCode(sql, start, end, comments)) {
+      const raw = sql.slice(start, end);
+      const lead = raw.length - raw.trimStart().length;
+      out.push({ text: raw.trim(), offset: start + lead });
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+function hasCode(sql: string, start: number, end: number, comments: [number, number][]): boolean {
+  let at = start;
+  for (const [cs, ce] of comments) {
+    if (ce <= start || cs >= end) continue;
+    if (sql.slice(at, cs).trim() !== '') return true;
+    at = Math.max(at, ce);
+  }
+  return sql.slice(at, end).trim() !== '';
+}
+
+/**
+ * Maps a 1-based position that Postgres reports within one statement (in characters, i.e. code
+ * points) onto the whole request, again 1-based in code points, as if the request had been sent
+ * to Postgres in one piece.
+ */
+export function requestPosition(sql: string, stmt: SqlStatement, position: number): number {
+  let index = stmt.offset;
+  for (let i = 1; i < position && index < sql.length; i++) {
+    index += (sql.codePointAt(index) ?? 0) > 0xffff ? 2 : 1;
+  }
+  return codePointLength(sql.slice(0, index)) + 1;
+}
+
+function codePointLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
+}
