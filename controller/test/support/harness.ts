@@ -1,0 +1,109 @@
+import type { INestApplication } from '@nestjs/common';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JwtService } from '@nestjs/jwt';
+import { JsonLogger } from '../../src/common/json-logger';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { FleetService } from '../../src/fleet/fleet.service';
+import { createApp } from '../../src/main';
+import type { SandboxResult } from '../../src/sandbox/sandbox-result';
+
+let seq = 0;
+
+/** A unique container prefix per harness, so parallel runs and leftovers never collide. */
+export function testPrefix(): string {
+  return `pgsbx-t${process.pid % 100000}-${++seq}`;
+}
+
+/** Every container (and its socket dir is in a temp dir) of a prefix, removed. */
+export function removeContainers(prefix: string): void {
+  const ids = docker(['ps', '-aq', '--filter', `label=pgsbx.prefix=${prefix}`]).split('\n').filter(Boolean);
+  if (ids.length) docker(['rm', '-f', ...ids]);
+}
+
+export function containersOf(prefix: string, extra: string[] = []): { id: string; name: string }[] {
+  return docker(['ps', '-a', '--filter', `label=pgsbx.prefix=${prefix}`, ...extra, '--format', '{{.ID}} {{.Names}}'])
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [id, name] = l.split(' ');
+      return { id, name };
+    });
+}
+
+export function docker(args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+export interface Harness {
+  url: string;
+  prefix: string;
+  config: AppConfig;
+  app: INestApplication;
+  fleet: FleetService;
+  token(userId: string, role?: string): string;
+  exec(token: string, sql: string, session?: string): Promise<{ status: number; body: SandboxResult[] & ErrorBody; headers: Headers }>;
+  request(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+}
+
+/** The real controller in this process, on a free port, against the real Docker engine. */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const prefix = env.SANDBOX_PREFIX ?? testPrefix();
+  const config = loadConfig({
+    SANDBOX_WARM_POOL: '1',
+    SANDBOX_STATEMENT_TIMEOUT: '10s',
+    SANDBOX_SOCKET_ROOT: mkdtempSync(join(tmpdir(), 'pgsbx-sock-')),
+    LOG_LEVEL: 'warn',
+    ...env,
+    SANDBOX_PREFIX: prefix,
+    PORT: '0',
+  });
+  const app = await createApp(config, new JsonLogger(config.logLevel));
+  await app.listen(0, '127.0.0.1');
+  const addr = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${addr.port}`;
+  const jwt = app.get(JwtService);
+  const fleet = app.get(FleetService);
+  const request: Harness['request'] = async (method, path, token, body) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON: tests assert on that */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+  return {
+    url,
+    prefix,
+    config,
+    app,
+    fleet,
+    token: (userId, role = 'pro') => jwt.sign({ sub: userId, role }),
+    exec: (token, sql, session) => request('POST', '/api/sandbox/exec', token, session ? { sql, session } : { sql }),
+    request,
+    close: async () => {
+      await fleet.settle();
+      await app.close();
+      removeContainers(prefix);
+    },
+  };
+}
