@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
@@ -104,6 +104,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       await fleet.settle();
       await app.close();
       removeContainers(prefix);
+      rmSync(config.socketRoot, { recursive: true, force: true });
     },
   };
 }
