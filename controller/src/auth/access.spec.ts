@@ -1,0 +1,40 @@
+import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { AdminController } from '../fleet/admin.controller';
+import { HealthController } from '../fleet/health.controller';
+import { SandboxController } from '../sandbox/sandbox.controller';
+import { AuthController } from './auth.controller';
+import { ACCESS_KEY, Access } from './roles';
+
+const CONTROLLERS = [AuthController, SandboxController, AdminController, HealthController];
+
+/** Every route, with the access rule it declares (handler first, then its controller). */
+function routes() {
+  return CONTROLLERS.flatMap((ctrl) => {
+    const base = Reflect.getMetadata(PATH_METADATA, ctrl) as string;
+    return Object.getOwnPropertyNames(ctrl.prototype)
+      .filter((m) => m !== 'constructor')
+      .map((m) => (ctrl.prototype as unknown as Record<string, object>)[m])
+      .filter((fn) => Reflect.getMetadata(PATH_METADATA, fn) !== undefined)
+      .map((fn) => ({
+        route: `${Reflect.getMetadata(METHOD_METADATA, fn)} /${base}/${Reflect.getMetadata(PATH_METADATA, fn)}`.replace(/\/+/g, '/'),
+        access: (Reflect.getMetadata(ACCESS_KEY, fn) ?? Reflect.getMetadata(ACCESS_KEY, ctrl)) as Access | undefined,
+      }));
+  });
+}
+
+describe('route access rules', () => {
+  it('every route declares who may call it', () => {
+    const undeclared = routes().filter((r) => !r.access).map((r) => r.route);
+    expect(undeclared).toEqual([]);
+    expect(routes().length).toBeGreaterThan(15);
+  });
+
+  it('sandbox routes are premium-only, admin routes admin-only, and only login, health and metrics are public', () => {
+    for (const { route, access } of routes()) {
+      const rule = access?.kind === 'public' ? 'public' : [...(access?.roles ?? [])].sort().join(',');
+      if (route.includes('/api/sandbox')) expect({ route, rule }).toEqual({ route, rule: 'admin,pro,sponsor' });
+      else if (route.includes('/api/admin')) expect({ route, rule }).toEqual({ route, rule: 'admin' });
+      else if (rule === 'public') expect(route).toMatch(/dev-login|auth\/config|healthz|metrics/);
+    }
+  });
+});

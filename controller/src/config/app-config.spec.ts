@@ -1,0 +1,28 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe(loadConfig.name, () => {
+  it('has defaults that work locally, with dev login on and a generated key', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, warmPool: 2, maxSandboxes: 50, idleTimeoutMs: 900_000, devLogin: true });
+    expect(c.jwtSecret).toHaveLength(64);
+  });
+
+  it('turns dev login off in production and then requires JWT_SECRET', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET.*must be set/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).devLogin).toBe(false);
+  });
+
+  it('names every bad variable in one message', () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', SANDBOX_IDLE_TIMEOUT: 'soon', SANDBOX_MEMORY: '1m' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/PORT="eighty"/);
+    expect(msg).toMatch(/SANDBOX_IDLE_TIMEOUT="soon"/);
+    expect(msg).toMatch(/SANDBOX_MEMORY="1m"/);
+  });
+});

@@ -1,0 +1,111 @@
+import type { Client } from 'pg';
+import { Observable, Subject, VirtualTimeScheduler } from 'rxjs';
+import { Clock } from '../../src/common/clock';
+import { SandboxConnector } from '../../src/db/sandbox-connector';
+import {
+  ContainerInfo,
+  ContainerNotFoundError,
+  ContainerRuntime,
+  ContainerStats,
+  NameConflictError,
+  RuntimeEvent,
+  SandboxContainerSpec,
+} from '../../src/runtime/container-runtime';
+
+/** An in-memory container engine with Docker's naming rules: names are unique, rename is atomic. */
+export class FakeRuntime extends ContainerRuntime {
+  readonly containers = new Map<string, ContainerInfo>();
+  readonly events$ = new Subject<RuntimeEvent>();
+  imageRef = 'sha256:image-1';
+  starts = 0;
+  private seq = 0;
+
+  async ping(): Promise<void> {}
+  async imageId(): Promise<string | null> {
+    return this.imageRef;
+  }
+  async start(spec: SandboxContainerSpec): Promise<ContainerInfo> {
+    if (this.byName(spec.name)) throw new NameConflictError(spec.name);
+    this.starts++;
+    const id = `c${++this.seq}`;
+    const info: ContainerInfo = {
+      id,
+      name: spec.name,
+      image: spec.image,
+      imageId: this.imageRef,
+      labels: spec.labels,
+      running: true,
+      socketDir: `/fake/${id}`,
+      createdAt: new Date(),
+    };
+    this.containers.set(id, info);
+    return { ...info };
+  }
+  async rename(id: string, newName: string): Promise<void> {
+    const c = this.containers.get(id);
+    if (!c) throw new ContainerNotFoundError(id);
+    if (this.byName(newName)) throw new NameConflictError(newName);
+    c.name = newName;
+  }
+  async remove(id: string): Promise<void> {
+    this.containers.delete(id);
+  }
+  async inspect(idOrName: string): Promise<ContainerInfo | null> {
+    const c = this.containers.get(idOrName) ?? this.byName(idOrName);
+    return c ? { ...c } : null;
+  }
+  async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
+    return [...this.containers.values()].filter((c) => Object.entries(labels).every(([k, v]) => c.labels[k] === v));
+  }
+  async stats(): Promise<ContainerStats | null> {
+    return { memoryBytes: 1, memoryLimitBytes: 2, cpuPercent: 0 };
+  }
+  async logs(): Promise<string> {
+    return '';
+  }
+  events(): Observable<RuntimeEvent> {
+    return this.events$;
+  }
+  byName(name: string): ContainerInfo | undefined {
+    return [...this.containers.values()].find((c) => c.name === name);
+  }
+  names(): string[] {
+    return [...this.containers.values()].map((c) => c.name).sort();
+  }
+  /** The container stops as if the engine killed it. */
+  kill(name: string, oom: boolean): void {
+    const c = this.byName(name) as ContainerInfo;
+    c.running = false;
+    c.oomKilled = oom;
+    if (oom) this.events$.next({ kind: 'oom', id: c.id, name: c.name });
+    this.events$.next({ kind: 'die', id: c.id, name: c.name, exitCode: 137 });
+  }
+}
+
+export class FakeConnector extends SandboxConnector {
+  async connect(): Promise<Client> {
+    return fakeClient();
+  }
+  async waitReady(): Promise<Client> {
+    return fakeClient();
+  }
+}
+
+function fakeClient(): Client {
+  return { end: async () => undefined, on: () => undefined } as unknown as Client;
+}
+
+/** Time that moves only when a test says so; rxjs timers run on the same virtual clock. */
+export class ManualClock extends Clock {
+  override readonly scheduler = new VirtualTimeScheduler();
+  private offset = 0;
+  override now(): number {
+    return 1_700_000_000_000 + this.offset;
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+    const s = this.scheduler as VirtualTimeScheduler;
+    s.maxFrames = s.frame + ms;
+    s.flush();
+  }
+}
