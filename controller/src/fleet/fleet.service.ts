@@ -367,20 +367,24 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     };
   }
 
-  private async provision(name: string, userId: string): Promise<Sandbox> {
+  private provision(name: string, userId: string): Promise<Sandbox> {
+    return this.provisionOnce(name, userId, false);
+  }
+
+  private async provisionOnce(name: string, userId: string, retried: boolean): Promise<Sandbox> {
     if (this.draining) throw new DrainingError();
     this.provisioning.add(name);
     try {
       const started = this.clock.now();
       await this.makeRoom(name);
       const claimed = await this.claimFromPool(name, userId);
-      if (claimed === 'conflict') return await this.adoptExisting(name, userId);
+      if (claimed === 'conflict') return await this.adoptExisting(name, userId, retried);
       let sb = claimed;
       if (!sb) {
         try {
           sb = await this.startCold(name, userId);
         } catch (e) {
-          if (e instanceof NameConflictError) return await this.adoptExisting(name, userId);
+          if (e instanceof NameConflictError) return await this.adoptExisting(name, userId, retried);
           throw e;
         }
       }
@@ -458,9 +462,15 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Another controller, or this one before a restart, holds the name: use that container. */
-  private async adoptExisting(name: string, userId: string | undefined): Promise<Sandbox> {
+  private async adoptExisting(name: string, userId: string, retried = false): Promise<Sandbox> {
     const info = await this.runtime.inspect(name);
-    if (!info) throw new Error(`container ${name} vanished while being claimed; try again`);
+    if (!info && retried) throw new Error(`container ${name} vanished while being claimed; try again`);
+    if (!info || !info.running || info.oomKilled) {
+      // A dead or dying container still holds the name: clear it away and start over.
+      if (info) await this.retire(info.id, undefined, 'died');
+      if (retried) throw new Error(`container ${name} could not be replaced; try again`);
+      return this.provisionOnce(name, userId, true);
+    }
     return this.adopt(info, userId);
   }
 
@@ -615,8 +625,8 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     this.deaths.set(sb.name, { reason, at: this.clock.now(), container: sb.name });
     this.log.event('warn', 'fleet', 'sandbox died', { user: sb.userId, container: sb.name, cause });
     this.unregister(sb);
-    this.countReap('died');
-    this.track(this.runtime.remove(sb.containerId).catch(() => undefined));
+    // Under the user's lock, so their next request finds the name free.
+    this.track(this.withLock(sb.name, () => this.retire(sb.containerId, undefined, 'died')).catch(() => undefined));
   }
 
   // ---- facts for status, admin and metrics ----------------------------------------------------
