@@ -1,0 +1,82 @@
+import type { ApiErrorBody, Me, Role, SandboxResult, SandboxStatus } from './types';
+import { BackendError } from '../backends/backend';
+
+const TOKEN_KEY = 'pgsbx.token';
+
+/** The controller's HTTP API. The bearer token lives in localStorage. */
+export class ApiClient {
+  constructor(private readonly base = '') {}
+
+  get token(): string | null {
+    return localStorage.getItem(TOKEN_KEY);
+  }
+
+  set token(t: string | null) {
+    if (t) localStorage.setItem(TOKEN_KEY, t);
+    else localStorage.removeItem(TOKEN_KEY);
+  }
+
+  async authConfig(): Promise<{ devLogin: boolean }> {
+    return (await this.call<{ devLogin: boolean }>('GET', '/api/auth/config', undefined, false)).body;
+  }
+
+  async devLogin(userId: string, role: Role): Promise<string> {
+    const { body } = await this.call<{ token: string }>('POST', '/api/auth/dev-login', { userId, role }, false);
+    this.token = body.token;
+    return body.token;
+  }
+
+  async me(): Promise<Me> {
+    return (await this.call<Me>('GET', '/api/auth/me')).body;
+  }
+
+  async status(): Promise<SandboxStatus> {
+    return (await this.call<SandboxStatus>('GET', '/api/sandbox')).body;
+  }
+
+  async reset(): Promise<SandboxStatus> {
+    return (await this.call<SandboxStatus>('POST', '/api/sandbox/reset', {})).body;
+  }
+
+  async cancel(session: string): Promise<{ cancelled: boolean }> {
+    return (await this.call<{ cancelled: boolean }>('POST', '/api/sandbox/cancel', { session })).body;
+  }
+
+  async exec(sql: string, session: string): Promise<{ results: SandboxResult[]; replaced?: string }> {
+    const { body, headers } = await this.call<SandboxResult[]>('POST', '/api/sandbox/exec', { sql, session });
+    return { results: body, replaced: headers.get('X-Sandbox-Replaced') ?? undefined };
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, auth = true): Promise<{ body: T; headers: Headers }> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const token = this.token;
+    if (auth && token) headers.Authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      throw new BackendError(`The controller cannot be reached (${e instanceof Error ? e.message : String(e)}).`);
+    }
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!res.ok) throw new BackendError(errorMessage(res, parsed, text), res.status);
+    return { body: parsed as T, headers: res.headers };
+  }
+}
+
+function errorMessage(res: Response, parsed: unknown, text: string): string {
+  const b = parsed as Partial<ApiErrorBody> | undefined;
+  if (b && b.message) {
+    const msg = Array.isArray(b.message) ? b.message.join('; ') : b.message;
+    const retry = res.headers.get('Retry-After');
+    return retry && res.status === 503 ? `${msg} (retry in ${retry} s)` : msg;
+  }
+  if (res.status === 413) return 'The SQL is too large for the sandbox (over 100 KB).';
+  return `${res.status} ${res.statusText || ''} ${text.slice(0, 200)}`.trim();
+}

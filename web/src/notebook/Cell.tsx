@@ -1,0 +1,123 @@
+import { memo, useEffect, useMemo, useState } from 'react';
+import type { SQLNamespace } from '@codemirror/lang-sql';
+import type { SandboxResult } from '../api/types';
+import { isErrorResult } from '../api/types';
+import type { BackendKind } from '../backends/backend';
+import { ResultView } from '../results/ResultView';
+import { formatDuration } from '../results/format';
+import { errorSpan, positionToOffset } from '../sql/split';
+import { Editor, type EditorMark } from './Editor';
+
+export interface CellRun {
+  status: 'queued' | 'running' | 'done';
+  /** Increases with every run of any cell (lets tests and effects tell runs apart). */
+  seq: number;
+  backend: BackendKind;
+  session: string;
+  /** The SQL that ran (error positions refer to it). */
+  sql: string;
+  startedAt?: number;
+  elapsedMs?: number;
+  results: SandboxResult[];
+  /** Request-level failure: HTTP status message, network, worker crash. */
+  failure?: string;
+  notices?: string[];
+}
+
+interface Props {
+  index: number;
+  count: number;
+  sql: string;
+  run?: CellRun;
+  schema: SQLNamespace;
+  autoFocus: boolean;
+  onChange: (id: string, sql: string) => void;
+  onRun: (id: string) => void;
+  onCancel: (id: string) => void;
+  onMove: (id: string, delta: number) => void;
+  onDelete: (id: string) => void;
+  onAddBelow: (id: string) => void;
+  id: string;
+}
+
+export const Cell = memo(function Cell({ id, index, count, sql, run, schema, autoFocus, onChange, onRun, onCancel, onMove, onDelete, onAddBelow }: Props) {
+  const marks = useMemo<EditorMark[]>(() => {
+    if (!run || run.status !== 'done') return [];
+    return run.results.flatMap((r) => {
+      if (!isErrorResult(r) || r.error.position === undefined) return [];
+      const span = errorSpan(run.sql, positionToOffset(run.sql, r.error.position));
+      return [{ ...span, message: `${r.error.code ? r.error.code + ': ' : ''}${r.error.message}` }];
+    });
+  }, [run]);
+  const busy = run?.status === 'running' || run?.status === 'queued';
+  const hasError = run?.status === 'done' && (run.failure || run.results.some(isErrorResult));
+
+  return (
+    <article className={`cell${busy ? ' is-busy' : ''}${hasError ? ' has-error' : ''}`} data-testid="cell" data-status={run?.status ?? 'idle'} data-seq={run?.seq ?? 0}>
+      <div className="cell-bar">
+        <span className="cell-index">[{index + 1}]</span>
+        {busy ? (
+          <button type="button" className="cancel-btn" onClick={() => onCancel(id)} data-testid="cancel">
+            ■ Cancel
+          </button>
+        ) : (
+          <button type="button" className="run-btn" onClick={() => onRun(id)} title="Run (Ctrl/Cmd+Enter)" data-testid="run">
+            ▶ Run
+          </button>
+        )}
+        <RunStatus run={run} />
+        <span className="spacer" />
+        <button type="button" className="icon-btn" onClick={() => onAddBelow(id)} title="Add a cell below" aria-label="Add cell below">
+          +
+        </button>
+        <button type="button" className="icon-btn" onClick={() => onMove(id, -1)} disabled={index === 0} title="Move up" aria-label="Move cell up">
+          ↑
+        </button>
+        <button type="button" className="icon-btn" onClick={() => onMove(id, 1)} disabled={index === count - 1} title="Move down" aria-label="Move cell down">
+          ↓
+        </button>
+        <button type="button" className="icon-btn" onClick={() => onDelete(id)} title="Delete cell" aria-label="Delete cell">
+          ✕
+        </button>
+      </div>
+      <Editor value={sql} onChange={(v) => onChange(id, v)} onRun={() => onRun(id)} schema={schema} marks={marks} marksFor={run?.sql ?? null} autoFocus={autoFocus} />
+      {run && (run.failure || run.notices?.length || run.results.length > 0) && (
+        <div className="cell-output" data-testid="output">
+          {run.notices?.map((n, i) => (
+            <div key={i} className="banner info" data-testid="run-notice">
+              {n}
+            </div>
+          ))}
+          {run.failure && (
+            <div className="banner error" role="alert" data-testid="failure">
+              {run.failure}
+            </div>
+          )}
+          {run.results.map((r, i) => (
+            <ResultView key={i} result={r} cellSql={run.sql} index={i} count={run.results.length} />
+          ))}
+        </div>
+      )}
+    </article>
+  );
+});
+
+function RunStatus({ run }: { run?: CellRun }) {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (run?.status !== 'running') return;
+    const t = setInterval(() => tick((n) => n + 1), 200);
+    return () => clearInterval(t);
+  }, [run?.status]);
+  if (!run) return null;
+  const where = run.backend === 'pglite' ? 'PGlite' : `Real Postgres · ${run.session}`;
+  let text = '';
+  if (run.status === 'queued') text = 'queued…';
+  else if (run.status === 'running') text = `running… ${formatDuration(performance.now() - (run.startedAt ?? performance.now()))}`;
+  else text = formatDuration(run.elapsedMs);
+  return (
+    <span className="run-status muted small" data-testid="run-status">
+      <span className={`badge ${run.backend}`}>{where}</span> {text}
+    </span>
+  );
+}
