@@ -8,17 +8,18 @@ CREATE ROLE sandbox LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBY
 CREATE ROLE pgsbx_admin LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
 GRANT pg_signal_backend, pg_monitor, pg_use_reserved_connections TO pgsbx_admin;
 
+\connect template1
+VACUUM FREEZE;
 CREATE DATABASE sandbox OWNER sandbox;
 DROP DATABASE postgres;
-REVOKE ALL ON DATABASE template1 FROM PUBLIC;
-GRANT CONNECT ON DATABASE template1 TO postgres;
 
 \connect sandbox
+-- The template databases stay read-only in the image (entrypoint.sh): no connections at all
+-- (template0 never allowed them).
+ALTER DATABASE template1 WITH ALLOW_CONNECTIONS false;
 -- The public schema is owned by pg_database_owner (PG 15+), i.e. by sandbox here.
 REVOKE ALL ON DATABASE sandbox FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE sandbox TO pgsbx_admin;
 -- Server-side large-object import/export need superuser already; make the refusal explicit.
 REVOKE EXECUTE ON FUNCTION lo_import(text), lo_import(text, oid), lo_export(oid, text) FROM PUBLIC;
-VACUUM FREEZE;
-\connect template1
 VACUUM FREEZE;

@@ -1,0 +1,420 @@
+#!/usr/bin/env node
+/**
+ * npm run bench — measures, in one run, against the built controller and real Docker:
+ * warm-pool first exec, empty-pool first exec beside a bare `docker run` + first query, reset →
+ * next exec, select-1 throughput through the controller beside pgbench on the same sandbox, and
+ * memory with many idle sandboxes alive. Prints a table; writes bench-output/report.md + chart.svg.
+ * Targets are reported, never asserted: these machines are noisy.
+ *   BENCH_SANDBOXES (default 200), BENCH_SAMPLES (default 30), BENCH_SECONDS (default 5)
+ */
+import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../../..');
+const PREFIX = 'pgsbx-bench';
+const SECRET = randomBytes(24).toString('hex');
+const IMAGE = process.env.SANDBOX_IMAGE ?? 'pgsbx/postgres:17';
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
+const SANDBOXES = Number(process.env.BENCH_SANDBOXES ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const POOL = 4;
+const MEMORY = '512m';
+
+interface Row {
+  what: string;
+  n: number;
+  median: number;
+  p95: number;
+  p99: number;
+  unit: string;
+  target?: string;
+  met?: boolean;
+}
+const rows: Row[] = [];
+const notes: string[] = [];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.now();
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+function record(what: string, xs: number[], unit = 'ms', target?: string, met?: boolean): Row {
+  const r = { what, n: xs.length, median: pct(xs, 50), p95: pct(xs, 95), p99: pct(xs, 99), unit, target, met };
+  rows.push(r);
+  log(`${what}: median ${fmt(r.median)} ${unit} (p95 ${fmt(r.p95)}, p99 ${fmt(r.p99)}, n=${r.n})`);
+  return r;
+}
+const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+function sign(sub: string, role = 'pro'): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, role, iat: Math.floor(Date.now() / 1000) })}`;
+  return `${head}.${createHmac('sha256', SECRET).update(head).digest('base64url')}`;
+}
+
+let base = '';
+const ADMIN = () => sign('bench-ops', 'admin');
+// node:http with keep-alive, not fetch: Node 20's fetch costs ~2.5 ms of client CPU a request
+// here, which would measure the load generator instead of the controller.
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+function api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      base + path,
+      {
+        method,
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+          } catch (e) {
+            reject(e);
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+async function exec(user: string, sql: string, session?: string): Promise<any[]> {
+  const r = await api('POST', '/api/sandbox/exec', sign(user), session ? { sql, session } : { sql });
+  if (r.status !== 200) throw new Error(`exec ${user}: ${r.status} ${JSON.stringify(r.json)}`);
+  if ('error' in r.json[0]) throw new Error(`exec ${user}: ${r.json[0].error.message}`);
+  return r.json;
+}
+async function poolAt(ready: number): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const p = (await api('GET', '/api/admin/pool', ADMIN())).json;
+    if (p.ready === ready && p.starting === 0) return;
+    await sleep(50);
+  }
+  throw new Error(`pool did not reach ${ready}`);
+}
+function docker(args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+function cleanup(): void {
+  const ids = docker(['ps', '-aq', '--filter', `label=pgsbx.prefix=${PREFIX}`]).split('\n').filter(Boolean);
+  const bare = docker(['ps', '-aq', '--filter', `name=${PREFIX}-bare-`]).split('\n').filter(Boolean);
+  for (let i = 0; i < ids.length + bare.length; i += 50) {
+    const chunk = [...ids, ...bare].slice(i, i + 50);
+    if (chunk.length) docker(['rm', '-f', ...chunk]);
+  }
+}
+async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+}
+function meminfoAvailable(): number {
+  const m = /MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
+  return Number(m?.[1]) * 1024;
+}
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1]) * 1024;
+}
+/** A container's memory cgroup usage (tmpfs data included), v1 or v2. */
+function cgroupMemory(id: string): number | null {
+  for (const p of [`/sys/fs/cgroup/memory/docker/${id}/memory.usage_in_bytes`, `/sys/fs/cgroup/system.slice/docker-${id}.scope/memory.current`]) {
+    try {
+      return Number(readFileSync(p, 'utf8').trim());
+    } catch {
+      /* try the next layout */
+    }
+  }
+  return null;
+}
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
+
+// ---- the scenarios ----------------------------------------------------------------------------
+
+async function warmFirstExec(): Promise<void> {
+  const xs: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    await poolAt(POOL);
+    const t = now();
+    await exec(`warm-${i}`, 'select 1');
+    xs.push(now() - t);
+  }
+  const r = record('new user first exec, warm pool', xs, 'ms', 'p50 ≤ 30, p99 ≤ 100');
+  r.met = r.median <= 30 && r.p99 <= 100;
+}
+
+async function resetThenExec(): Promise<void> {
+  await exec('resetter', 'select 1');
+  const total: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    await poolAt(POOL);
+    const t = now();
+    const r = await api('POST', '/api/sandbox/reset', sign('resetter'));
+    if (r.status !== 200) throw new Error(`reset: ${r.status}`);
+    await exec('resetter', 'select 1');
+    total.push(now() - t);
+  }
+  const r = record('reset, then next exec (warm pool)', total, 'ms', 'p50 ≤ 50');
+  r.met = r.median <= 50;
+}
+
+/** `docker run` of the same image with the same flags as the runtime, until `select 1` answers. */
+async function bareDockerRun(i: number, socketRoot: string): Promise<number> {
+  const dir = join(socketRoot, `bare-${i}`);
+  mkdirSync(dir, { mode: 0o700 });
+  chownSync(dir, 999, 999);
+  const name = `${PREFIX}-bare-${i}`;
+  const t = now();
+  await run('docker', [
+    'run', '-d', '--name', name, '--network', 'none', '--read-only', '--cap-drop', 'ALL',
+    '--security-opt', 'no-new-privileges', '--user', '999:999', '--pids-limit', '64',
+    '--memory', MEMORY, '--memory-swap', MEMORY, '--cpus', '1', '--shm-size', '32m',
+    '--tmpfs', '/var/lib/postgresql/data:rw,nosuid,nodev,size=256m,mode=0700,uid=999,gid=999',
+    '--tmpfs', '/tmp:rw,nosuid,nodev,noexec,size=16m,mode=1777',
+    '-v', `${dir}:/var/run/postgresql:rw`, '--log-opt', 'max-size=1m', IMAGE,
+  ]);
+  for (;;) {
+    const c = new Client({ host: dir, user: 'sandbox', database: 'sandbox' });
+    c.on('error', () => undefined);
+    try {
+      await c.connect();
+      await c.query('select 1');
+      await c.end();
+      break;
+    } catch {
+      await c.end().catch(() => undefined);
+      await sleep(5);
+    }
+  }
+  const ms = now() - t;
+  docker(['rm', '-f', name]);
+  return ms;
+}
+
+async function emptyPoolVsBare(socketRoot: string): Promise<void> {
+  await api('PUT', '/api/admin/pool', ADMIN(), { size: 0 });
+  await poolAt(0);
+  const n = Math.max(5, Math.round(SAMPLES / 3));
+  const cold: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = now();
+    await exec(`cold-${i}`, 'select 1');
+    cold.push(now() - t);
+    bare.push(await bareDockerRun(i, socketRoot));
+  }
+  const b = record('bare docker run + first query (baseline)', bare);
+  const c = record('new user first exec, empty pool', cold, 'ms', '≤ 1.2 × baseline');
+  c.met = c.median <= 1.2 * b.median;
+  notes.push(`Empty pool / bare baseline, medians side by side: ${(c.median / b.median).toFixed(2)}×.`);
+  await api('PUT', '/api/admin/pool', ADMIN(), { size: POOL });
+}
+
+async function throughput(): Promise<void> {
+  const user = 'thru';
+  const sessions = ['main', 's2', 's3', 's4'];
+  for (const s of sessions) await exec(user, 'select 1', s);
+  const clients = 10;
+  const deadline = now() + SECONDS * 1000;
+  let ops = 0;
+  const lat: number[] = [];
+  await Promise.all(
+    Array.from({ length: clients }, async (_, k) => {
+      while (now() < deadline) {
+        const t = now();
+        await exec(user, 'select 1', sessions[k % sessions.length]);
+        lat.push(now() - t);
+        ops++;
+      }
+    }),
+  );
+  const ctlTps = ops / SECONDS;
+  record('select 1 exec latency, 10 clients', lat);
+  // pgbench against the very same sandbox, over the same socket, from a client container.
+  const id = docker(['inspect', '-f', '{{.Id}}', `${PREFIX}-u-${user}`]);
+  const sock = docker(['inspect', '-f', '{{ index .Config.Labels "pgsbx.socket-dir" }}', id]);
+  const script = mkdtempSync(join(tmpdir(), 'pgsbx-bench-'));
+  writeFileSync(join(script, 'select1.sql'), 'select 1;\n');
+  const out = docker([
+    'run', '--rm', '--network', 'none', '--user', '0', '-v', `${sock}:/var/run/postgresql`, '-v', `${script}:/bench:ro`,
+    '--entrypoint', '/usr/lib/postgresql/17/bin/pgbench', IMAGE,
+    '-h', '/var/run/postgresql', '-U', 'sandbox', '-d', 'sandbox', '-n', '-c', String(clients), '-j', '2',
+    '-T', String(SECONDS), '-f', '/bench/select1.sql',
+  ]);
+  rmSync(script, { recursive: true, force: true });
+  const pgbenchTps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
+  rows.push({ what: 'select 1 throughput via controller (10 clients, 4 sessions)', n: ops, median: ctlTps, p95: NaN, p99: NaN, unit: 'req/s' });
+  rows.push({ what: 'select 1 throughput, pgbench -c 10 on the same sandbox', n: 1, median: pgbenchTps, p95: NaN, p99: NaN, unit: 'tps' });
+  const ratio = ctlTps / pgbenchTps;
+  rows.push({ what: 'controller / pgbench throughput', n: 1, median: ratio * 100, p95: NaN, p99: NaN, unit: '%', target: '≥ 40 %', met: ratio >= 0.4 });
+  log(`throughput: controller ${ctlTps.toFixed(0)} req/s, pgbench ${pgbenchTps.toFixed(0)} tps (${(ratio * 100).toFixed(0)} %)`);
+}
+
+async function manyIdle(controller: ChildProcess): Promise<void> {
+  await api('PUT', '/api/admin/pool', ADMIN(), { size: 0 });
+  await poolAt(0);
+  // Start from no user sandboxes, so the delta is the fleet's alone.
+  for (const s of (await api('GET', '/api/admin/sandboxes?stats=0', ADMIN())).json as { user: string }[]) {
+    await api('DELETE', `/api/admin/sandboxes/${encodeURIComponent(s.user)}`, ADMIN());
+  }
+  await sleep(2000);
+  const before = meminfoAvailable();
+  const rssBefore = rssOf(controller.pid as number);
+  const users = Array.from({ length: SANDBOXES }, (_, i) => `idle-${i}`);
+  const t = now();
+  await mapLimit(users, 16, (u) => exec(u, 'select 1'));
+  const startSecs = (now() - t) / 1000;
+  log(`${SANDBOXES} sandboxes up in ${startSecs.toFixed(0)} s`);
+  await sleep(5000); // let them settle to idle
+  const after = meminfoAvailable();
+  const perHost = (before - after) / SANDBOXES / 1024 / 1024;
+  const list = (await api('GET', '/api/admin/sandboxes?stats=0', ADMIN())).json as { containerId: string; container: string }[];
+  const cg: number[] = [];
+  for (const s of list) {
+    const full = docker(['inspect', '-f', '{{.Id}}', s.container]);
+    const m = cgroupMemory(full);
+    if (m !== null) cg.push(m / 1024 / 1024);
+  }
+  const answers = await mapLimit(users, 20, async (u) => {
+    const t0 = now();
+    await exec(u, 'select 1');
+    return now() - t0;
+  });
+  const rssAfter = rssOf(controller.pid as number);
+  const r = record(`memory per idle sandbox (cgroup, tmpfs data included), ${SANDBOXES} alive`, cg, 'MiB', '≤ 20 MB');
+  r.met = r.median <= 20;
+  rows.push({ what: `host memory used per sandbox (MemAvailable drop / ${SANDBOXES})`, n: SANDBOXES, median: perHost, p95: NaN, p99: NaN, unit: 'MiB' });
+  rows.push({ what: `controller RSS with ${SANDBOXES} sandboxes (before: ${(rssBefore / 1048576).toFixed(0)} MiB)`, n: 1, median: rssAfter / 1048576, p95: NaN, p99: NaN, unit: 'MiB' });
+  record(`select 1 on each of the ${SANDBOXES} sandboxes (20 at a time)`, answers);
+  notes.push(`${answers.length} of ${SANDBOXES} idle sandboxes answered; starting them took ${startSecs.toFixed(0)} s (${SANDBOXES} cold starts, ${(SANDBOXES / startSecs).toFixed(1)}/s).`);
+}
+
+// ---- report -----------------------------------------------------------------------------------
+
+function table(): string {
+  const head = '| what | n | median | p95 | p99 | unit | target | met |\n| --- | ---: | ---: | ---: | ---: | --- | --- | --- |';
+  const line = (r: Row) =>
+    `| ${r.what} | ${r.n} | ${fmt(r.median)} | ${Number.isNaN(r.p95) ? '' : fmt(r.p95)} | ${Number.isNaN(r.p99) ? '' : fmt(r.p99)} | ${r.unit} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : 'no'} |`;
+  return [head, ...rows.map(line)].join('\n');
+}
+
+function chart(): string {
+  const lat = rows.filter((r) => r.unit === 'ms');
+  const max = Math.max(...lat.map((r) => r.p95));
+  const w = 900;
+  const barX = 360;
+  const scale = (w - barX - 80) / max;
+  const bars = lat
+    .map((r, i) => {
+      const y = 30 + i * 34;
+      return `<text x="${barX - 8}" y="${y + 15}" text-anchor="end" font-size="12">${r.what.replace(/&/g, '&amp;')}</text>
+<rect x="${barX}" y="${y}" width="${Math.max(1, r.median * scale)}" height="20" fill="#3b6ea5"/>
+<line x1="${barX + r.p95 * scale}" y1="${y - 2}" x2="${barX + r.p95 * scale}" y2="${y + 22}" stroke="#c0392b" stroke-width="2"/>
+<text x="${barX + Math.max(r.median, r.p95) * scale + 6}" y="${y + 15}" font-size="12">${fmt(r.median)} ms</text>`;
+    })
+    .join('\n');
+  const h = 50 + lat.length * 34;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif">
+<text x="10" y="18" font-size="14" font-weight="bold">postgres-sandbox latency: median (bar), p95 (red line)</text>
+${bars}
+</svg>\n`;
+}
+
+async function main(): Promise<void> {
+  const main = join(ROOT, 'controller/dist/main.js');
+  cleanup();
+  const socketRoot = mkdtempSync(join(tmpdir(), 'pgsbx-bench-sock-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const controller = spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SANDBOX_PREFIX: PREFIX,
+      JWT_SECRET: SECRET,
+      SANDBOX_WARM_POOL: String(POOL),
+      SANDBOX_MAX: String(SANDBOXES + 50),
+      SANDBOX_IDLE_TIMEOUT: '2h',
+      SANDBOX_MEMORY: MEMORY,
+      SANDBOX_SOCKET_ROOT: socketRoot,
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const started = new Date();
+  try {
+    for (let i = 0; ; i++) {
+      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+      if (i > 600) throw new Error('controller did not start');
+      await sleep(50);
+    }
+    await poolAt(POOL);
+    log('controller up, pool warm');
+    await warmFirstExec();
+    await resetThenExec();
+    await emptyPoolVsBare(socketRoot);
+    await poolAt(POOL);
+    await throughput();
+    if (SANDBOXES > 0) await manyIdle(controller);
+  } finally {
+    controller.kill('SIGTERM');
+    cleanup();
+    rmSync(socketRoot, { recursive: true, force: true });
+  }
+  const md = `# postgres-sandbox benchmark
+
+Run ${started.toISOString()} on ${execFileSync('nproc').toString().trim()} cores, ${(Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) / 1048576).toFixed(0)} GiB;
+Docker ${docker(['version', '-f', '{{.Server.Version}}'])}; image ${IMAGE}; warm pool ${POOL}; sandbox memory limit ${MEMORY}.
+Latencies are end to end over HTTP from a separate client process (token checks, JSON and all).
+
+${table()}
+
+${notes.map((n) => `- ${n}`).join('\n')}
+
+![latency chart](chart.svg)
+`;
+  const outDir = join(ROOT, 'bench-output');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'report.md'), md);
+  writeFileSync(join(outDir, 'chart.svg'), chart());
+  process.stdout.write(`\n${table()}\n\n${notes.join('\n')}\n\nreport: ${join(outDir, 'report.md')}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack}\n`);
+  process.exit(1);
+});
