@@ -1,3 +1,4 @@
+import { formatDuration } from '../common/duration';
 import type { FleetStats, Health, PoolStatus, ReapCandidate, SandboxDetail, SandboxView } from './api-types';
 import { formatAge, formatBytes, formatMs, formatPercent, keyValues, plural, table } from './format';
 
@@ -57,7 +58,7 @@ export function inspectView(d: SandboxDetail): string {
     ['sessions', d.sessions.length ? d.sessions.join(', ') : '-'],
     [
       'limits',
-      `statement ${formatMs(l.statementTimeoutMs)}, ${l.maxRows} rows, ${plural(l.maxSessions, 'session')}, ` +
+      `statement ${formatDuration(l.statementTimeoutMs)}, ${l.maxRows} rows, ${plural(l.maxSessions, 'session')}, ` +
         `SQL ${formatBytes(l.maxSqlBytes)}, idle timeout ${formatAge(l.idleTimeoutMs)}`,
     ],
   ]);

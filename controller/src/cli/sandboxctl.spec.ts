@@ -1,0 +1,251 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SandboxView } from './api-types';
+import { ExitCode } from './errors';
+import type { CliIo } from './io';
+import { run } from './sandboxctl';
+
+interface Call {
+  method: string;
+  path: string;
+  auth?: string;
+  body?: unknown;
+}
+type Route = (call: Call) => { status?: number; body: unknown };
+
+const sandbox = (user: string, over: Partial<SandboxView> = {}): SandboxView => ({
+  user,
+  container: `pgsbx-u-${user}`,
+  containerId: `${user.padEnd(12, '0')}`.slice(0, 12),
+  state: 'ready',
+  source: 'pool',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  lastUsedAt: '2026-01-01T00:05:00.000Z',
+  idleMs: 120_000,
+  memoryBytes: 20 * 1024 * 1024,
+  cpuPercent: 0.5,
+  sessions: ['main'],
+  image: 'sha256:abc',
+  ...over,
+});
+
+/** sandboxctl with a fake controller (routes by "METHOD /path") and captured output. */
+function harness(routes: Record<string, Route>, opts: { tty?: boolean; answer?: string; env?: Record<string, string> } = {}) {
+  const calls: Call[] = [];
+  const out: string[] = [];
+  const err: string[] = [];
+  const prompts: string[] = [];
+  const interrupts = new Set<() => void>();
+  const io: CliIo = {
+    stdout: { write: (s: string) => out.push(s), isTTY: opts.tty },
+    stderr: { write: (s: string) => err.push(s) },
+    stdinIsTTY: opts.tty === true,
+    env: { SANDBOXCTL_URL: 'http://ctl:3000', SANDBOXCTL_TOKEN: 'admin-token', SANDBOXCTL_CONFIG: '/nonexistent/c.json', ...opts.env },
+    home: '/nonexistent',
+    fetch: async (input, init) => {
+      const url = new URL(String(input));
+      const call: Call = {
+        method: init?.method ?? 'GET',
+        path: url.pathname + url.search,
+        auth: (init?.headers as Record<string, string>)?.authorization,
+        body: init?.body ? JSON.parse(String(init.body)) : undefined,
+      };
+      calls.push(call);
+      const route = routes[`${call.method} ${url.pathname}`];
+      const res = route ? route(call) : { status: 404, body: { statusCode: 404, message: `Cannot ${call.method} ${url.pathname}` } };
+      return new Response(JSON.stringify(res.body), { status: res.status ?? 200 });
+    },
+    prompt: async (q) => {
+      prompts.push(q);
+      return opts.answer ?? '';
+    },
+    sleep: () => new Promise((r) => setImmediate(r)),
+    onInterrupt: (h) => {
+      interrupts.add(h);
+      return () => interrupts.delete(h);
+    },
+    now: () => Date.parse('2026-01-01T12:00:00Z'),
+  };
+  return {
+    calls,
+    prompts,
+    interrupt: () => interrupts.forEach((h) => h()),
+    run: async (...argv: string[]) => {
+      out.length = 0;
+      err.length = 0;
+      const code = await run(argv, io);
+      return { code, stdout: out.join(''), stderr: err.join('') };
+    },
+  };
+}
+
+const ok = (body: unknown): Route => () => ({ body });
+
+const stats = {
+  sandboxes: 1, busy: 0, starting: 0, capacity: 50,
+  pool: { target: 2, ready: 2, starting: 0, draining: false },
+  provisioningMs: { pool: { count: 3, p50: 12, p95: 30 }, cold: { count: 0, p50: null, p95: null } },
+  reaps: { idle: 2 }, image: 'pgsbx/postgres:17', imagePresent: true,
+};
+
+describe('sandboxctl', () => {
+  it('ls prints the table, filtered by --state and sorted by --sort', async () => {
+    const sut = harness({
+      'GET /api/admin/sandboxes': ok([
+        sandbox('bob', { memoryBytes: 50 * 1024 * 1024, state: 'busy' }),
+        sandbox('alice', { sessions: ['main', 's2'] }),
+      ]),
+    });
+    const all = await sut.run('ls');
+    expect(all.code).toBe(0);
+    expect(all.stdout).toBe(
+      [
+        'USER   CONTAINER     STATE  AGE  IDLE       MEM   CPU  SESSIONS',
+        'alice  alice0000000  ready   7m    2m  20.0 MiB  0.5%  main,s2',
+        'bob    bob000000000  busy    7m    2m  50.0 MiB  0.5%  main',
+        '',
+      ].join('\n'),
+    );
+    expect((await sut.run('ls', '--sort', 'mem')).stdout.split('\n')[1]).toMatch(/^bob /);
+    expect((await sut.run('ls', '--state', 'ready')).stdout).not.toMatch(/^bob /m);
+    expect(sut.calls.every((c) => c.auth === 'Bearer admin-token')).toBe(true);
+  });
+
+  it('--json prints the body exactly as the controller sent it', async () => {
+    const body = [sandbox('alice')];
+    const sut = harness({ 'GET /api/admin/sandboxes': ok(body), 'GET /api/admin/stats': ok({ sandboxes: 1 }) });
+    expect((await sut.run('ls', '--json')).stdout).toBe(JSON.stringify(body) + '\n');
+    expect((await sut.run('stats', '--json')).stdout).toBe('{"sandboxes":1}\n');
+  });
+
+  it('destructive commands refuse without a TTY and --yes (exit 2), before sending anything', async () => {
+    const sut = harness({});
+    for (const argv of [['reset', 'alice'], ['rm', 'alice'], ['drain'], ['reap', '--idle', '10m']]) {
+      const r = await sut.run(...argv);
+      expect({ argv, code: r.code }).toEqual({ argv, code: ExitCode.usage });
+      expect(r.stderr).toMatch(/^sandboxctl: refusing to .* without confirmation: stdin is not a terminal; pass --yes to confirm\n$/);
+    }
+    expect(sut.calls).toEqual([]);
+  });
+
+  it('asks on a TTY, and does nothing unless the answer is yes', async () => {
+    const routes = { 'DELETE /api/admin/sandboxes/alice': ok({ removed: true }) };
+    const no = harness(routes, { tty: true, answer: 'n' });
+    expect((await no.run('rm', 'alice')).code).toBe(ExitCode.usage);
+    expect(no.prompts).toEqual(["Remove alice's sandbox and all its data? [y/N] "]);
+    expect(no.calls).toEqual([]);
+    const yes = harness(routes, { tty: true, answer: 'y' });
+    expect(await yes.run('rm', 'alice')).toMatchObject({ code: 0, stdout: "Removed alice's sandbox.\n" });
+  });
+
+  it('reap on a TTY shows what it would reap first; --yes and --dry-run skip the question', async () => {
+    const reap: Route = (c) => ({ body: { dryRun: (c.body as { dryRun: boolean }).dryRun, reaped: [{ userId: 'alice', container: 'pgsbx-u-alice', reason: 'idle', idleMs: 700_000 }] } });
+    const tty = harness({ 'POST /api/admin/reap': reap }, { tty: true, answer: 'yes' });
+    const r = await tty.run('reap', '--idle', '10m');
+    expect(r.code).toBe(0);
+    expect(tty.calls.map((c) => c.body)).toEqual([{ dryRun: true, idle: '10m' }, { dryRun: false, idle: '10m' }]);
+    expect(r.stdout).toMatch(/^Would reap 1 sandbox \(dry run\):\n[\s\S]*^Reaped 1 sandbox:\nUSER +CONTAINER +REASON +IDLE\nalice +pgsbx-u-alice +idle +11m$/m);
+
+    const dry = harness({ 'POST /api/admin/reap': reap });
+    expect((await dry.run('reap', '--dry-run', '--idle', '0s')).code).toBe(0);
+    expect(dry.calls.map((c) => c.body)).toEqual([{ dryRun: true, idle: '0ms' }]);
+  });
+
+  it('validates arguments before calling the controller (exit 2)', async () => {
+    const sut = harness({});
+    for (const argv of [['pool', 'set', '101'], ['pool', 'set', 'x'], ['reap', '--idle', '10 minutes'], ['ls', '--sort', 'cpu'], ['logs', 'a', '--tail', '0'], ['inspect'], ['bogus']]) {
+      expect({ argv, code: (await sut.run(...argv)).code }).toEqual({ argv, code: ExitCode.usage });
+    }
+    expect(sut.calls).toEqual([]);
+  });
+
+  it('pool set sends the size; inspect and logs put the user in the path', async () => {
+    const sut = harness({
+      'PUT /api/admin/pool': (c) => ({ body: { target: (c.body as { size: number }).size, ready: 1, starting: 1, draining: false } }),
+      'GET /api/admin/sandboxes/a%2Fb/logs': ok({ logs: 'LOG: ready\n' }),
+    });
+    expect((await sut.run('pool', 'set', '2')).stdout).toBe('Pool target set to 2: 1 ready, 1 starting, target 2.\n');
+    expect((await sut.run('logs', 'a/b', '--tail', '5')).stdout).toBe('LOG: ready\n');
+    expect(sut.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['PUT /api/admin/pool', 'GET /api/admin/sandboxes/a%2Fb/logs?tail=5']);
+  });
+
+  it('ends with one stderr line and the exit code of the failure', async () => {
+    const sut = harness({ 'GET /api/admin/sandboxes/nobody': () => ({ status: 404, body: { statusCode: 404, message: 'User "nobody" has no sandbox.' } }) });
+    expect(await sut.run('inspect', 'nobody')).toEqual({ code: 5, stdout: '', stderr: 'sandboxctl: User "nobody" has no sandbox. [HTTP 404]\n' });
+  });
+
+  it('top draws --iterations frames, clearing the screen on a TTY, and stops on Ctrl+C', async () => {
+    const routes = { 'GET /api/admin/stats': ok(stats), 'GET /api/admin/sandboxes': ok([sandbox('alice')]) };
+    const tty = harness(routes, { tty: true });
+    const r = await tty.run('top', '--iterations', '3', '--interval', '1s');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\x1b[H\x1b[2J')).toHaveLength(4);
+    expect(r.stdout).toMatch(/pool 12ms\/30ms, cold -\/-   reaps: idle 2/);
+    expect(r.stdout).toMatch(/^alice /m);
+
+    const endless = harness(routes);
+    const running = endless.run('top');
+    setTimeout(() => endless.interrupt(), 20);
+    const stopped = await running;
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).not.toContain('\x1b[');
+  });
+
+  it('top keeps going while the controller is unreachable, and exits 3 if it still is at the end', async () => {
+    let up = false;
+    const down = (body: unknown): Route => () => {
+      if (!up) throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+      return { body };
+    };
+    const sut = harness({ 'GET /api/admin/stats': down(stats), 'GET /api/admin/sandboxes': down([]) });
+    const r = await sut.run('top', '--iterations', '2');
+    expect(r.code).toBe(ExitCode.unreachable);
+    expect(r.stdout.match(/cannot reach the controller at http:\/\/ctl:3000 \(ECONNREFUSED\).*; retrying/g)).toHaveLength(2);
+    expect(r.stderr).toMatch(/^sandboxctl: cannot reach/);
+    up = true;
+    expect((await sut.run('top', '--iterations', '1')).code).toBe(0);
+  });
+
+  describe('login', () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sandboxctl-login-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    const authRoutes = (devLogin: boolean): Record<string, Route> => ({
+      'GET /api/auth/config': ok({ devLogin }),
+      'POST /api/auth/dev-login': (c) => ({ body: { token: `dev:${(c.body as { userId: string }).userId}` } }),
+      'GET /api/auth/me': (c) => ({ body: { userId: c.auth?.replace(/^Bearer (dev:)?/, ''), role: 'admin', premium: true } }),
+      'GET /api/admin/pool': ok({ target: 2, ready: 2, starting: 0, draining: false }),
+    });
+
+    it('dev login saves url and token 0600; later commands send that token to that URL only', async () => {
+      const config = join(dir, 'sandboxctl', 'config.json');
+      const env = { SANDBOXCTL_CONFIG: config, SANDBOXCTL_TOKEN: '' };
+      const sut = harness(authRoutes(true), { env });
+      const r = await sut.run('login', '--user', 'ops');
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      expect(r.stdout).toBe(`Logged in to http://ctl:3000 as ops (role admin); token saved in ${config}.\n`);
+      expect(sut.calls[1]).toMatchObject({ method: 'POST', path: '/api/auth/dev-login', body: { userId: 'ops', role: 'admin' } });
+      expect(statSync(config).mode & 0o777).toBe(0o600);
+
+      await sut.run('pool');
+      expect(sut.calls.at(-1)).toMatchObject({ path: '/api/admin/pool', auth: 'Bearer dev:ops' });
+      await sut.run('pool', '--token', 'flag-token');
+      expect(sut.calls.at(-1)?.auth).toBe('Bearer flag-token');
+      await sut.run('pool', '--url', 'http://elsewhere:3000');
+      expect(sut.calls.at(-1)?.auth).toBeUndefined();
+    });
+
+    it('with dev login off it asks for --token (exit 4), and stores a --token it could verify', async () => {
+      const env = { SANDBOXCTL_CONFIG: join(dir, 'c.json'), SANDBOXCTL_TOKEN: '' };
+      const sut = harness(authRoutes(false), { env });
+      const off = await sut.run('login');
+      expect(off.code).toBe(ExitCode.unauthorized);
+      expect(off.stderr).toMatch(/dev login is off at http:\/\/ctl:3000: .*sandboxctl login --token <JWT>/);
+      const withToken = await sut.run('login', '--token', 'idp-jwt');
+      expect(withToken.stdout).toMatch(/as idp-jwt \(role admin\)/);
+      expect(sut.calls.at(-1)).toMatchObject({ path: '/api/auth/me', auth: 'Bearer idp-jwt' });
+    });
+  });
+});
