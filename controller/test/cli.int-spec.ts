@@ -44,14 +44,17 @@ describe('sandboxctl against a real controller (real Docker)', () => {
   });
 
   it('--json prints parseable API JSON for ls, inspect, stats and pool', async () => {
-    const list = await json<{ user: string; containerId: string }[]>(['ls']);
+    const [list, detail, stats, pool] = await Promise.all([
+      json<{ user: string; containerId: string }[]>(['ls']),
+      json(['inspect', 'alice']),
+      json(['stats']),
+      json(['pool']),
+    ]);
     expect(list.map((s) => s.user)).toContain('alice');
-    const detail = await json(['inspect', 'alice']);
     expect(detail).toMatchObject({ user: 'alice', container: `${h.prefix}-u-alice`, status: { userId: 'alice' } });
-    const stats = await json(['stats']);
     expect(stats).toMatchObject({ capacity: h.config.maxSandboxes, provisioningMs: { pool: expect.any(Object) } });
     expect(stats.sandboxes).toBeGreaterThanOrEqual(1);
-    expect(await json(['pool'])).toMatchObject({ target: 1, draining: false });
+    expect(pool).toMatchObject({ target: 1, draining: false });
   });
 
   it('reset refuses without a TTY or --yes (exit 2), and with --yes gives a new container id', async () => {
@@ -87,16 +90,18 @@ describe('sandboxctl against a real controller (real Docker)', () => {
   });
 
   it('stats, logs, top and version print something a person can read', async () => {
-    const stats = await cli(['stats']);
+    const [stats, logs, top, version] = await Promise.all([
+      cli(['stats']),
+      cli(['logs', 'alice', '--tail', '5']),
+      cli(['top', '--iterations', '2', '--interval', '100ms']),
+      cli(['version']),
+    ]);
     expect(stats.stdout).toMatch(/^sandboxes +\d+ of \d+/m);
     expect(stats.stdout).toMatch(/^PROVISIONING +COUNT +P50 +P95/m);
-    const logs = await cli(['logs', 'alice', '--tail', '5']);
     expect(logs.code).toBe(0);
-    const top = await cli(['top', '--iterations', '2', '--interval', '100ms']);
     expect(top.code).toBe(0);
     expect(top.stdout.match(/^sandboxctl top/gm)).toHaveLength(2);
     expect(top.stdout).toMatch(/^alice /m);
-    const version = await cli(['version']);
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/^sandboxctl \d+\.\d+\.\d+/);
     expect(version.stdout).toMatch(/: ok: docker reachable/);
@@ -126,16 +131,20 @@ describe('sandboxctl against a real controller (real Docker)', () => {
   });
 
   it('maps failures to exit codes: 3 unreachable, 4 bad token or not admin, 5 not found', async () => {
-    const unreachable = await cli(['ls', '--url', 'http://127.0.0.1:1']);
+    const [unreachable, badToken, notAdmin, nobody] = await Promise.all([
+      cli(['ls', '--url', 'http://127.0.0.1:1']),
+      cli(['ls'], { SANDBOXCTL_TOKEN: 'not-a-jwt' }),
+      cli(['stats'], { SANDBOXCTL_TOKEN: h.token('bob', 'pro') }),
+      cli(['inspect', 'nobody']),
+    ]);
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toMatch(/^sandboxctl: cannot reach the controller at http:\/\/127\.0\.0\.1:1/);
 
-    const badToken = await cli(['ls'], { SANDBOXCTL_TOKEN: 'not-a-jwt' });
     expect(badToken.code).toBe(4);
     expect(badToken.stderr).toMatch(/sandboxctl login/);
-    expect((await cli(['stats'], { SANDBOXCTL_TOKEN: h.token('bob', 'pro') })).code).toBe(4);
+    expect(notAdmin.code).toBe(4);
+    expect(notAdmin.stderr).toMatch(/role admin/);
 
-    const nobody = await cli(['inspect', 'nobody']);
     expect(nobody.code).toBe(5);
     expect(nobody.stderr.trim().split('\n')).toEqual(['sandboxctl: User "nobody" has no sandbox. [HTTP 404]']);
   });
