@@ -184,6 +184,10 @@ describe('sandboxctl', () => {
     expect(r.stdout).toMatch(/pool 12ms\/30ms, cold -\/-   reaps: idle 2/);
     expect(r.stdout).toMatch(/^alice /m);
 
+    const json = await harness(routes, { tty: true }).run('top', '--json', '--iterations', '2');
+    const lines = json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([1, 2].map(() => ({ at: '2026-01-01T12:00:00.000Z', stats, sandboxes: [sandbox('alice')] })));
+
     const endless = harness(routes);
     const running = endless.run('top');
     setTimeout(() => endless.interrupt(), 20);

@@ -66,6 +66,11 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
 }
 
 if (require.main === module) {
+  // `sandboxctl ls | head -1`: a closed pipe is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   void run(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -49,23 +49,25 @@ export function registerTopCommand(program: Command, io: CliIo): void {
     .description('live view of the fleet and its sandboxes, refreshed every 2s (Ctrl+C to quit)')
     .option('--interval <duration>', 'time between refreshes', '2s')
     .option('--iterations <n>', 'stop after n refreshes')
-    .addOption(new Option('--sort <key>', 'order of the sandbox table').choices(SORT_KEYS).default('mem'));
-  examples(top, 'sandboxctl top', 'sandboxctl top --interval 5s --sort idle', 'sandboxctl top --iterations 1 > fleet.txt');
+    .addOption(new Option('--sort <key>', 'order of the sandbox table').choices(SORT_KEYS).default('mem'))
+    .option('--json', 'one JSON line per refresh: {"at", "stats", "sandboxes"} with the API\'s JSON, or {"at", "error"}');
+  examples(top, 'sandboxctl top', 'sandboxctl top --interval 5s --sort idle', 'sandboxctl top --json --interval 1m >> fleet.jsonl');
   top.addHelpText('after', '\nUnreachable or unavailable (503) controllers are shown and retried; the exit code tells how the last refresh went.');
-  act<{ interval: string; iterations?: string; sort: SortKey }>(io, top, async (ctx, _args, opts) => {
+  act<{ interval: string; iterations?: string; sort: SortKey; json?: boolean }>(io, top, async (ctx, _args, opts) => {
     const intervalMs = parsePositiveDuration(opts.interval, '--interval');
     const iterations = opts.iterations === undefined ? Infinity : parseIntArg(opts.iterations, '--iterations', 1, 1_000_000_000);
     const target = ctx.target();
     const api = ctx.client(target);
     const stop = new AbortController();
     const off = io.onInterrupt(() => stop.abort());
-    const tty = io.stdout.isTTY === true;
+    const tty = io.stdout.isTTY === true && !opts.json;
     let failure: CliError | undefined;
     try {
       for (let i = 0; i < iterations && !stop.signal.aborted; i++) {
         if (i > 0) await io.sleep(intervalMs, stop.signal);
         if (stop.signal.aborted) break;
         const frame: TopFrame = { url: target.url, at: new Date(io.now()), intervalMs, sort: opts.sort, rows: tty ? io.stdout.rows : undefined };
+        let line = '';
         try {
           const signal = stop.signal;
           const [stats, list] = await Promise.all([
@@ -74,14 +76,16 @@ export function registerTopCommand(program: Command, io: CliIo): void {
           ]);
           frame.stats = stats.body;
           frame.sandboxes = list.body;
+          line = `{"at":"${frame.at.toISOString()}","stats":${stats.text},"sandboxes":${list.text}}\n`;
           failure = undefined;
         } catch (e) {
           if (stop.signal.aborted) break;
           if (!(e instanceof CliError) || (e.exitCode !== ExitCode.unreachable && e.exitCode !== ExitCode.unavailable)) throw e;
           failure = e;
           frame.error = e.message;
+          line = `${JSON.stringify({ at: frame.at.toISOString(), error: e.message })}\n`;
         }
-        io.stdout.write((tty ? CLEAR : i > 0 ? '\n' : '') + renderTop(frame));
+        io.stdout.write(opts.json ? line : (tty ? CLEAR : i > 0 ? '\n' : '') + renderTop(frame));
       }
     } finally {
       off();
