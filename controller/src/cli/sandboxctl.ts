@@ -17,6 +17,7 @@ export function buildProgram(io: CliIo): Command {
     .addOption(new Option('--url <url>', `controller URL (env SANDBOXCTL_URL, then the saved login, then ${DEFAULT_URL})`))
     .addOption(new Option('--token <jwt>', 'admin bearer token (env SANDBOXCTL_TOKEN, then the saved login)'))
     .addOption(new Option('--timeout <duration>', 'give up on a request after this long (default 60s)'))
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
