@@ -1,9 +1,10 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { pgliteSnapshot } from './build/pglite-snapshot';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), pgliteSnapshot()],
   // PGlite finds its wasm/data files with `new URL(..., import.meta.url)`; pre-bundling would break that.
   optimizeDeps: { exclude: ['@electric-sql/pglite', '@electric-sql/pglite-pgvector'] },
   worker: { format: 'es' },

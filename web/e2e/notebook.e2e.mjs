@@ -237,8 +237,8 @@ describe('notebook in the browser', () => {
     await ensureCells(4);
     await setCell(0, 'create table acct (id int primary key, v int);\ninsert into acct values (1, 0);\nbegin;\nupdate acct set v = 1 where id = 1;');
     await setCell(1, 'update acct set v = 2 where id = 1;');
-    await setCell(2, "select count(*)::int as waiting from pg_stat_activity where wait_event_type = 'Lock';");
-    await setCell(3, 'commit;\nselect v from acct;');
+    await setCell(2, "select count(*)::int as waiting, string_agg(left(query, 60), ' | ') as queries from pg_stat_activity where wait_event_type = 'Lock';");
+    await setCell(3, 'commit;');
     await chooseSession('main');
     await run(0);
     assert.deepEqual(await summaries(0), ['✓ CREATE TABLE', '1 row affected', '✓ BEGIN', '1 row affected']);
@@ -250,7 +250,7 @@ describe('notebook in the browser', () => {
       await run(2);
       waiting = await cell(2).locator('[data-row="0"] .rt-cell').nth(1).textContent();
     }
-    assert.equal(waiting, '1', 'session s2 waits for a lock');
+    assert.equal(waiting, '1', `session s2 waits for a lock: ${await cell(2).locator('[data-row="0"]').textContent()}`);
     assert.equal(await cell(1).getAttribute('data-status'), 'running', 'the s2 cell is still running');
     await cell(1).getByTestId('cancel').waitFor();
     await shot('remote-lock-wait');
@@ -258,7 +258,10 @@ describe('notebook in the browser', () => {
     await run(3);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=cell]')[1]?.dataset.status === 'done');
     assert.deepEqual(await summaries(1), ['1 row affected']);
-    assert.equal(await cell(3).locator('[data-row="0"] .rt-cell').nth(1).textContent(), '1');
+    // main's update committed first, then s2's went through
+    await setCell(2, 'select v from acct;');
+    await run(2);
+    assert.equal(await cell(2).locator('[data-row="0"] .rt-cell').nth(1).textContent(), '2');
   });
 
   test('Real Postgres: a running statement can be cancelled', T, async () => {

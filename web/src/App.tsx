@@ -3,7 +3,7 @@ import { ApiClient } from './api/client';
 import type { Me, Role, SandboxStatus } from './api/types';
 import { isErrorResult, PREMIUM_ROLES } from './api/types';
 import { BackendError, type Backend } from './backends/backend';
-import { PgliteBackend } from './backends/pglite-backend';
+import { PgliteBackend, type PgliteStart } from './backends/pglite-backend';
 import { RemoteBackend } from './backends/remote-backend';
 import { Account } from './components/Account';
 import { SchemaTree } from './components/SchemaTree';
@@ -34,7 +34,7 @@ export function App() {
   const [message, setMessage] = useState<Message>(null);
   const [switching, setSwitching] = useState(false);
   const [resetting, setResetting] = useState(false);
-  const [pgliteStartMs, setPgliteStartMs] = useState<number | null>(null);
+  const [pgliteStart, setPgliteStart] = useState<PgliteStart | null>(null);
   const [focusId, setFocusId] = useState<string | null>(null);
 
   const cellsRef = useRef(cells);
@@ -70,9 +70,9 @@ export function App() {
     return pgliteRef.current;
   }, []);
   const watchPgliteStart = (b: PgliteBackend) => {
-    setPgliteStartMs(null);
+    setPgliteStart(null);
     b.ready.then(
-      (ms) => pgliteRef.current === b && setPgliteStartMs(ms),
+      (st) => pgliteRef.current === b && setPgliteStart(st),
       (e: Error) => setMessage({ kind: 'error', text: e.message }),
     );
   };
@@ -457,8 +457,7 @@ export function App() {
         mode={mode}
         onChooseMode={(m) => void chooseMode(m)}
         switching={switching}
-        pgliteReady={pgliteStartMs !== null}
-        pgliteStartMs={pgliteStartMs}
+        pgliteStart={pgliteStart}
         status={status}
         remoteBusy={remoteBusy}
         session={session}

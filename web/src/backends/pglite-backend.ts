@@ -1,7 +1,23 @@
+import snapshotUrl from 'virtual:pglite-snapshot';
 import { Backend, BackendError, ExecOutcome } from './backend';
 import type { WorkerRequest, WorkerResponse } from './pglite-protocol';
 
 type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
+export interface PgliteStart {
+  ms: number;
+  fromSnapshot: boolean;
+}
+
+let snapshotBytes: Promise<ArrayBuffer | undefined> | undefined;
+/** The pristine data directory made at build time (fetched once per page). */
+function fetchSnapshot(): Promise<ArrayBuffer | undefined> {
+  snapshotBytes ??= snapshotUrl
+    ? fetch(snapshotUrl)
+        .then((r) => (r.ok ? r.arrayBuffer() : undefined))
+        .catch(() => undefined)
+    : Promise.resolve(undefined);
+  return snapshotBytes;
+}
 
 /** PGlite (Postgres compiled to wasm) in a dedicated Web Worker; the database lives in memory. */
 export class PgliteBackend implements Backend {
@@ -9,8 +25,8 @@ export class PgliteBackend implements Backend {
   private worker!: Worker;
   private nextId = 1;
   private pending = new Map<number, Pending>();
-  /** Resolves with the worker's start-up time once the database accepts queries. */
-  ready!: Promise<number>;
+  /** Resolves once the database accepts queries. */
+  ready!: Promise<PgliteStart>;
 
   constructor(private readonly createWorker: () => Worker = defaultWorker) {
     this.start();
@@ -26,18 +42,26 @@ export class PgliteBackend implements Backend {
       p.resolve(ev.data);
     };
     worker.onerror = (ev) => this.failAll(new BackendError(`PGlite worker failed: ${ev.message || 'unknown error'}`));
-    this.ready = this.request({ id: 0, type: 'ready' }).then((r) => {
-      if (r.type === 'failed') throw new BackendError(`PGlite did not start: ${r.message}`);
-      return r.type === 'ready' ? r.ms : 0;
+    this.ready = fetchSnapshot().then(async (snap) => {
+      if (this.worker !== worker) throw new BackendError('PGlite was restarted.');
+      // a copy: the page keeps the bytes for the next restart
+      return this.started(await this.request({ id: 0, type: 'init', snapshot: snap?.slice(0) }));
     });
     this.ready.catch(() => undefined);
   }
 
+  private started(r: WorkerResponse): PgliteStart {
+    if (r.type === 'failed') throw new BackendError(`PGlite did not start: ${r.message}`);
+    if (r.type !== 'ready') throw new BackendError('unexpected reply from the PGlite worker');
+    return { ms: r.ms, fromSnapshot: r.fromSnapshot };
+  }
+
   private request(req: WorkerRequest): Promise<WorkerResponse> {
     const id = this.nextId++;
+    const worker = this.worker;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...req, id });
+      worker.postMessage({ ...req, id });
     });
   }
 
@@ -53,19 +77,16 @@ export class PgliteBackend implements Backend {
     return { results: r.results };
   }
 
+  /** A fresh in-memory database in the same worker (statements already queued run on the new one). */
   async reset(): Promise<void> {
-    this.restart(new BackendError('The PGlite database was reset.'));
+    this.ready = this.request({ id: 0, type: 'reset' }).then((r) => this.started(r));
     await this.ready;
   }
 
   /** PGlite cannot interrupt a statement: the worker is replaced, and the in-page database with it. */
   async cancel(): Promise<void> {
-    this.restart(new BackendError('Cancelled. PGlite cannot interrupt a running statement, so the in-page database was restarted (its data is gone).'));
-  }
-
-  private restart(reason: Error) {
     this.worker.terminate();
-    this.failAll(reason);
+    this.failAll(new BackendError('Cancelled. PGlite cannot interrupt a running statement, so the in-page database was restarted (its data is gone).'));
     this.start();
   }
 

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { SandboxStatus } from '../api/types';
 import type { Mode } from '../notebook/store';
+import type { PgliteStart } from '../backends/pglite-backend';
 
 interface Props {
   mode: Mode;
   onChooseMode: (m: Mode) => void;
   switching: boolean;
-  pgliteReady: boolean;
-  pgliteStartMs: number | null;
+  pgliteStart: PgliteStart | null;
   status: SandboxStatus | null;
   remoteBusy: boolean;
   session: string;
@@ -39,8 +39,18 @@ export function StatusBar(p: Props) {
       </div>
       {p.mode === 'pglite' ? (
         <span className="state" data-testid="sandbox-state">
-          <Dot kind={p.pgliteReady ? 'ready' : 'starting'} />
-          {p.pgliteReady ? `in-page Postgres ready${p.pgliteStartMs !== null ? ` (started in ${(p.pgliteStartMs / 1000).toFixed(1)} s)` : ''}` : 'starting PGlite…'}
+          <Dot kind={p.pgliteStart ? 'ready' : 'starting'} />
+          {p.pgliteStart ? (
+            <>
+              in-page Postgres ready
+              <span className="muted">
+                {' '}
+                · started in {(p.pgliteStart.ms / 1000).toFixed(1)} s{p.pgliteStart.fromSnapshot ? ' from snapshot' : ''}
+              </span>
+            </>
+          ) : (
+            'starting PGlite…'
+          )}
         </span>
       ) : (
         <RemoteState status={p.status} busy={p.remoteBusy} />
@@ -59,7 +69,7 @@ export function StatusBar(p: Props) {
       )}
       <span className="spacer" />
       {p.message && (
-        <span className={`status-message ${p.message.kind}`} role={p.message.kind === 'error' ? 'alert' : 'status'} data-testid="status-message">
+        <span className={`status-message is-${p.message.kind}`} role={p.message.kind === 'error' ? 'alert' : 'status'} data-testid="status-message">
           {p.message.text}
           <button type="button" className="link" onClick={p.onDismiss} aria-label="Dismiss">
             ✕
@@ -95,7 +105,12 @@ function RemoteState({ status, busy }: { status: SandboxStatus | null; busy: boo
       <Dot kind={state} />
       {label}
       {expiry && <span className="muted"> · {expiry}</span>}
-      {status.container && <span className="muted small" title={status.container}> · {status.container.slice(0, 24)}</span>}
+      {status.container && (
+        <span className="muted small container-name" title={status.container}>
+          {' '}
+          · {status.container}
+        </span>
+      )}
     </span>
   );
 }

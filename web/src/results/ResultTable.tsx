@@ -107,7 +107,11 @@ export function ResultTable({ fields, rows, geometryColumns = [] }: Props) {
 }
 
 function columnWidths(fields: Field[], rows: Record<string, unknown>[]): number[] {
-  const sample = rows.length > 200 ? rows.slice(0, 200) : rows;
+  // an even sample across the result: later rows are often wider (bigger numbers, longer text)
+  const step = Math.max(1, Math.floor(rows.length / 200));
+  const sample: Record<string, unknown>[] = [];
+  for (let i = 0; i < rows.length; i += step) sample.push(rows[i]);
+  if (rows.length) sample.push(rows[rows.length - 1]);
   return fields.map((f) => {
     let chars = f.name.length + 2;
     for (const r of sample) {

@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Plugin } from 'vite';
+
+const VIRTUAL = 'virtual:pglite-snapshot';
+const RESOLVED = '\0' + VIRTUAL;
+const DEV_PATH = '/__pglite-snapshot.tgz';
+const require = createRequire(import.meta.url);
+
+/**
+ * `import url from 'virtual:pglite-snapshot'`: the URL of a gzipped, freshly initialised PGlite data
+ * directory, made once per PGlite version with PGlite itself in Node. Loading it in the browser skips
+ * initdb, which is most of PGlite's start-up time (and all of a reset's). PGLITE_SNAPSHOT=off, or a
+ * failure to make it, gives `null` and the worker falls back to initdb.
+ */
+export function pgliteSnapshot(): Plugin {
+  let command: 'build' | 'serve' = 'build';
+  let cacheDir = '';
+  let snapshot: Promise<Buffer | null> | undefined;
+  const get = () => (snapshot ??= makeSnapshot(cacheDir));
+  return {
+    name: 'pgsbx:pglite-snapshot',
+    configResolved(c) {
+      command = c.command;
+      cacheDir = c.cacheDir;
+    },
+    resolveId(id) {
+      return id === VIRTUAL ? RESOLVED : undefined;
+    },
+    async load(id) {
+      if (id !== RESOLVED) return undefined;
+      if (process.env.PGLITE_SNAPSHOT === 'off') return 'export default null;';
+      if (command === 'serve') return `export default ${JSON.stringify(DEV_PATH)};`;
+      const source = await get();
+      if (!source) return 'export default null;';
+      const ref = this.emitFile({ type: 'asset', name: 'pglite-pristine.tgz', source });
+      return `export default import.meta.ROLLUP_FILE_URL_${ref};`;
+    },
+    configureServer(server) {
+      server.middlewares.use(DEV_PATH, (_req, res) => {
+        void get().then((buf) => {
+          if (!buf) {
+            res.statusCode = 404;
+            res.end();
+            return;
+          }
+          res.setHeader('Content-Type', 'application/octet-stream');
+          res.end(buf);
+        });
+      });
+    },
+  };
+}
+
+function version(pkg: string): string {
+  // the package's main entry lives in dist/; package.json is one level up
+  let dir = dirname(require.resolve(pkg));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+async function makeSnapshot(cacheDir: string): Promise<Buffer | null> {
+  try {
+    const file = join(cacheDir, `pglite-pristine-${version('@electric-sql/pglite')}-vector-${version('@electric-sql/pglite-pgvector')}.tgz`);
+    if (existsSync(file)) return readFileSync(file);
+    const t0 = Date.now();
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { vector } = await import('@electric-sql/pglite-pgvector');
+    const pg = await PGlite.create({ extensions: { vector } });
+    const dump = await pg.dumpDataDir('gzip');
+    await pg.close();
+    const buf = Buffer.from(await dump.arrayBuffer());
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(file, buf);
+    console.log(`pglite-snapshot: made ${file} (${(buf.length / 1e6).toFixed(1)} MB) in ${Date.now() - t0} ms`);
+    return buf;
+  } catch (e) {
+    console.warn(`pglite-snapshot: no snapshot, PGlite will run initdb in the browser (${e instanceof Error ? e.message : String(e)})`);
+    return null;
+  }
+}
