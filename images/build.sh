@@ -43,5 +43,8 @@ fi
 
 echo "building $image from $base ($hash)"
 start=$(date +%s)
-docker build -q --build-arg BASE_IMAGE="$base" --label pgsbx.hash="$hash" -t "$image" "$here/postgres" >/dev/null
+log=$(mktemp /tmp/pgsbx-image-build.XXXXXX.log)
+docker build --build-arg BASE_IMAGE="$base" --label pgsbx.hash="$hash" -t "$image" "$here/postgres" >"$log" 2>&1 \
+  || { tail -40 "$log"; echo "image build failed (full log: $log)"; exit 1; }
+rm -f "$log"
 echo "built $image in $(( $(date +%s) - start ))s, $(docker image inspect "$image" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}')"

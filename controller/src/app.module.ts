@@ -6,6 +6,7 @@ import { Clock } from './common/clock';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { JsonLogger } from './common/json-logger';
 import { MetricsService } from './common/metrics.service';
+import { RateLimitGuard } from './common/rate-limit.guard';
 import { AppConfig } from './config/app-config';
 import { PgSandboxConnector, SandboxConnector } from './db/sandbox-connector';
 import { AdminController } from './fleet/admin.controller';
@@ -38,6 +39,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }) },
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: ContainerRuntime, useClass: DockerRuntime },
         { provide: SandboxConnector, useClass: PgSandboxConnector },

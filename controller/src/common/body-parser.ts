@@ -1,5 +1,6 @@
 import { json } from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { isUtf8 } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
 
 /**
@@ -7,7 +8,13 @@ import { STATUS_CODES } from 'node:http';
  * error shape: body-parser's errors happen before Nest's routing and would otherwise be HTML.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
-  const parse = json({ limit: limitBytes, strict: true });
+  const parse = json({
+    limit: limitBytes,
+    strict: true,
+    verify: (_req, _res, buf) => {
+      if (!isUtf8(buf)) throw Object.assign(new Error('not UTF-8'), { status: 400, type: 'encoding.invalid' });
+    },
+  });
   return (req: Request, res: Response, next: NextFunction) =>
     parse(req, res, (err?: { status?: number; type?: string; message?: string }) => {
       if (!err) return next();
@@ -17,6 +24,8 @@ export function jsonBody(limitBytes: number): RequestHandler {
           ? `The request body is larger than ${Math.round(limitBytes / 1024)} KB; send less SQL at a time.`
           : err.type === 'entity.parse.failed'
             ? 'The request body is not valid JSON.'
+            : err.type === 'encoding.invalid'
+              ? 'The request body is not valid UTF-8 text.'
             : `The request body could not be read (${err.message ?? err.type}).`;
       res.status(status).json({ statusCode: status, error: STATUS_CODES[status], message });
     });

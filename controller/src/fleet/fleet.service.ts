@@ -265,6 +265,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.stopped) return;
     try {
       if (!this.recovered) await this.recover();
+      else await this.reconcile();
       await this.sweep();
       await this.refreshImage();
       this.refill();
@@ -575,9 +576,39 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
           }
         }),
     );
+    const pruned = await this.runtime.pruneSocketDirs(new Set(infos.map((i) => i.socketDir)));
     this.recovered = true;
-    this.log.event('info', 'fleet', 'recovered', { sandboxes: this.sandboxes.size, pool: this.pool.length });
+    this.log.event('info', 'fleet', 'recovered', { sandboxes: this.sandboxes.size, pool: this.pool.length, prunedSocketDirs: pruned });
     this.refill();
+  }
+
+  /**
+   * Compares what the controller believes with what the engine has (every sweep, and when the
+   * event stream comes back after the engine was away): sandboxes and pool containers that are
+   * no longer running are dropped, stopped leftovers removed.
+   */
+  async reconcile(): Promise<void> {
+    const listedAt = this.clock.now();
+    const infos = await this.runtime.list({ 'pgsbx.prefix': this.config.prefix });
+    const byId = new Map(infos.map((i) => [i.id, i]));
+    // Only what existed before the listing: a container started meanwhile is not in it yet.
+    for (const sb of [...this.sandboxes.values()]) {
+      const info = byId.get(sb.containerId);
+      if (sb.claimedAt >= listedAt && !info) continue;
+      if (!info || !info.running) this.markDead(sb, info?.oomKilled ? 'oom' : (info?.exitReason ?? 'gone'));
+    }
+    for (let i = this.pool.length - 1; i >= 0; i--) {
+      const info = byId.get(this.pool[i].containerId);
+      if (this.pool[i].createdAt >= listedAt && !info) continue;
+      if (!info || !info.running) this.discardPoolEntry(this.pool.splice(i, 1)[0]);
+    }
+    const tracked = new Set([...this.byContainer.keys(), ...this.pool.map((p) => p.containerId)]);
+    const settledBefore = this.clock.now() - this.config.readyTimeoutMs - 10_000;
+    for (const info of infos) {
+      if (!info.running && !tracked.has(info.id) && info.createdAt.getTime() < settledBefore) {
+        this.track(this.runtime.remove(info.id).catch(() => undefined));
+      }
+    }
   }
 
   private async refreshImage(): Promise<void> {
@@ -585,6 +616,14 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private onRuntimeEvent(e: RuntimeEvent): void {
+    if (e.kind === 'resync') {
+      if (this.recovered) {
+        this.reconcile()
+          .then(() => this.refill())
+          .catch((err: Error) => this.log.event('warn', 'fleet', 'reconcile failed', { error: err.message }));
+      }
+      return;
+    }
     if (e.kind === 'oom') this.oomSeen.add(e.id);
     if (e.kind !== 'die' && e.kind !== 'oom') return;
     const sb = this.byContainer.get(e.id);

@@ -33,7 +33,8 @@ export interface ContainerStats {
   cpuPercent: number;
 }
 
-export type RuntimeEventKind = 'die' | 'oom' | 'destroy' | 'start';
+/** `resync`: the stream (re)connected; events may have been missed while it was away. */
+export type RuntimeEventKind = 'die' | 'oom' | 'destroy' | 'start' | 'resync';
 export interface RuntimeEvent {
   kind: RuntimeEventKind;
   id: string;
@@ -63,6 +64,8 @@ export abstract class ContainerRuntime {
   abstract list(labels: Record<string, string>): Promise<ContainerInfo[]>;
   abstract stats(id: string): Promise<ContainerStats | null>;
   abstract logs(id: string, tail: number): Promise<string>;
+  /** Removes socket directories no container uses any more (older than a minute); returns how many. */
+  abstract pruneSocketDirs(inUse: Set<string>): Promise<number>;
   /** Engine events for containers carrying these labels; reconnects by itself. */
   abstract events(labels: Record<string, string>): Observable<RuntimeEvent>;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
-import { chown, mkdir, rm } from 'node:fs/promises';
+import { chown, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Observable, defer, retry, timer } from 'rxjs';
 import { AppConfig } from '../config/app-config';
@@ -183,6 +183,20 @@ export class DockerRuntime extends ContainerRuntime {
     }
   }
 
+  async pruneSocketDirs(inUse: Set<string>): Promise<number> {
+    let removed = 0;
+    const names = await readdir(this.config.socketRoot).catch(() => [] as string[]);
+    for (const name of names) {
+      const dir = join(this.config.socketRoot, name);
+      if (inUse.has(dir)) continue;
+      const st = await stat(dir).catch(() => null);
+      if (!st?.isDirectory() || Date.now() - st.mtimeMs < 60_000) continue;
+      await rm(dir, { recursive: true, force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   async logs(id: string, tail: number): Promise<string> {
     const buf = (await this.call('logs', id, () =>
       this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }),
@@ -202,6 +216,7 @@ export class DockerRuntime extends ContainerRuntime {
         .then((s) => {
           stream = s;
           if (closed) return (s as unknown as { destroy(): void }).destroy();
+          sub.next({ kind: 'resync', id: '', name: '' });
           s.on('data', (chunk: Buffer) => {
             pending += chunk.toString('utf8');
             let nl: number;

@@ -16,9 +16,13 @@ import { SandboxConnector } from '../db/sandbox-connector';
 import { FleetService, Sandbox } from '../fleet/fleet.service';
 import { Notice, SandboxResult } from './sandbox-result';
 import { SqlStatement, requestPosition, splitSql } from './sql-split';
-import { StatementQuery } from './statement-query';
+import { MAX_NOTICES, StatementQuery } from './statement-query';
+
+/** One protocol message (a row, an error text) larger than this closes the session. */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 const MAX_QUEUED_PER_SESSION = 16;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** One named connection of a user: its own transaction, temp tables and settings. */
 class SqlSession {
@@ -72,7 +76,15 @@ export interface SandboxStatus {
   };
 }
 
-class ConnectionLost extends Error {}
+class ConnectionLost extends Error {
+  constructor(
+    message: string,
+    readonly userMessage?: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Runs users' SQL on their sandbox's sessions. */
 @Injectable()
@@ -103,6 +115,9 @@ export class SandboxService implements OnModuleDestroy {
     }
     if (sql.includes('\u0000')) {
       throw new BadRequestException('The SQL contains a NUL character (\\u0000), which Postgres cannot accept.');
+    }
+    if (LONE_SURROGATE.test(sql)) {
+      throw new BadRequestException('The SQL contains an unpaired UTF-16 surrogate (\\ud800–\\udfff), which is not text.');
     }
     const statements = splitSql(sql);
     if (statements.length > this.config.maxStatements) {
@@ -207,8 +222,8 @@ export class SandboxService implements OnModuleDestroy {
           error: {
             message: replaced
               ? 'The sandbox stopped while running this statement (it was killed, most likely by its memory limit). The next run gets a fresh sandbox.'
-              : `The connection to the sandbox was lost (${e.message}). The next run opens a new session.`,
-            code: '08006',
+              : (e.userMessage ?? `The connection to the sandbox was lost (${e.message}). The next run opens a new session.`),
+            code: e.code ?? '08006',
             severity: 'FATAL',
           },
         };
@@ -231,11 +246,28 @@ export class SandboxService implements OnModuleDestroy {
 
   private async runOne(sb: Sandbox, session: SqlSession, client: Client, sql: string, stmt: SqlStatement): Promise<SandboxResult> {
     const notices: Notice[] = [];
+    let dropped = 0;
     const onNotice = (n: NoticeMessage) => {
+      if (notices.length >= MAX_NOTICES) return void dropped++;
       notices.push(clean({ severity: n.severity, code: n.code, message: n.message ?? '', detail: n.detail, hint: n.hint, where: n.where }));
     };
     client.on('notice', onNotice);
     const query = new StatementQuery(stmt.text, this.config.maxRows);
+    // pg buffers a message until it is complete: one huge value would be held whole. Count the
+    // bytes since the last complete message and cut the connection before that can happen.
+    const stream = (client as unknown as { connection: { stream: NodeJS.ReadableStream & { destroy(e?: Error): void } } })
+      .connection.stream;
+    let pendingBytes = 0;
+    let tooLarge = false;
+    query.onMessage = () => (pendingBytes = 0);
+    const onData = (chunk: Buffer) => {
+      pendingBytes += chunk.length;
+      if (pendingBytes > MAX_MESSAGE_BYTES && !tooLarge) {
+        tooLarge = true;
+        stream.destroy(new Error('message too large'));
+      }
+    };
+    stream.on('data', onData);
     const started = performance.now();
     session.runningSince = this.clock.now();
     // statement_timeout is set on the connection, but a user may SET it off: the watchdog cancels
@@ -245,8 +277,17 @@ export class SandboxService implements OnModuleDestroy {
       client.query(query);
       const o = await query.done;
       const durationMs = Math.round((performance.now() - started) * 100) / 100;
+      if (dropped) notices.push({ severity: 'NOTICE', message: `… and ${dropped} more notices, not shown` });
       if (o.error) {
         const err = o.error as Record<string, unknown> & Error;
+        if (tooLarge) {
+          throw new ConnectionLost(
+            err.message,
+            `This statement returned a single row or value over ${MAX_MESSAGE_BYTES / 1024 / 1024} MB, more than the notebook can take; ` +
+              'its session was closed (an open transaction was rolled back). Select less, for example left(col, 1000).',
+            '54000',
+          );
+        }
         if (err.severity === undefined) throw new ConnectionLost(err.message);
         const position = err.position ? requestPosition(sql, stmt, Number(err.position)) : undefined;
         return clean({
@@ -279,6 +320,7 @@ export class SandboxService implements OnModuleDestroy {
       clearTimeout(watchdog);
       session.runningSince = undefined;
       client.off('notice', onNotice);
+      stream.off('data', onData);
     }
   }
 

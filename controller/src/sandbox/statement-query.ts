@@ -16,6 +16,11 @@ interface CopyDataMessage {
   chunk: Buffer;
 }
 
+/** Rows kept per statement stop here (in characters of row text), marked truncated. */
+export const MAX_RESULT_CHARS = 32 * 1024 * 1024;
+/** Notices kept per statement; the rest are counted. */
+export const MAX_NOTICES = 100;
+
 export interface StatementOutcome {
   fields: ResultField[];
   rows: Record<string, unknown>[];
@@ -35,10 +40,13 @@ export interface StatementOutcome {
 export class StatementQuery implements Submittable {
   readonly outcome: StatementOutcome = { fields: [], rows: [], truncated: false };
   readonly done: Promise<StatementOutcome>;
+  /** Called on every message from the server (the guard against oversized messages resets). */
+  onMessage: () => void = () => undefined;
   private settle!: (o: StatementOutcome) => void;
   private parsers: ((v: string) => unknown)[] = [];
   private settled = false;
   private copyTail = '';
+  private chars = 0;
 
   constructor(
     private readonly text: string,
@@ -62,12 +70,14 @@ export class StatementQuery implements Submittable {
   }
 
   handleRowDescription(msg: { fields: FieldDescription[] }): void {
+    this.onMessage();
     this.outcome.fields = msg.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
     this.parsers = msg.fields.map((f) => valueParser(f.dataTypeID));
   }
 
   handleDataRow(msg: DataRowMessage): void {
-    if (this.outcome.rows.length >= this.maxRows) {
+    this.onMessage();
+    if (this.outcome.rows.length >= this.maxRows || this.chars > MAX_RESULT_CHARS) {
       this.outcome.truncated = true;
       return;
     }
@@ -75,6 +85,7 @@ export class StatementQuery implements Submittable {
     const { fields } = this.outcome;
     for (let i = 0; i < fields.length; i++) {
       const v = msg.fields[i];
+      if (v) this.chars += v.length;
       row[fields[i].name] = v === null || v === undefined ? null : this.parsers[i](v);
     }
     this.outcome.rows.push(row);
@@ -87,6 +98,7 @@ export class StatementQuery implements Submittable {
   }
 
   handleCommandComplete(msg: CommandCompleteMessage): void {
+    this.onMessage();
     const m = /^(.*?)(?: (\d+))?(?: (\d+))?$/.exec(msg.text);
     if (m) {
       this.outcome.command = m[1];
@@ -104,11 +116,13 @@ export class StatementQuery implements Submittable {
   }
 
   handleCopyData(msg: CopyDataMessage): void {
+    this.onMessage();
     if (this.outcome.fields.length === 0) this.outcome.fields = [{ name: 'copy', dataTypeID: 25 }];
     const lines = (this.copyTail + msg.chunk.toString('utf8')).split('\n');
     this.copyTail = lines.pop() ?? '';
     for (const line of lines) {
-      if (this.outcome.rows.length >= this.maxRows) {
+      this.chars += line.length;
+      if (this.outcome.rows.length >= this.maxRows || this.chars > MAX_RESULT_CHARS) {
         this.outcome.truncated = true;
         break;
       }

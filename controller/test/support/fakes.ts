@@ -63,6 +63,9 @@ export class FakeRuntime extends ContainerRuntime {
   async logs(): Promise<string> {
     return '';
   }
+  async pruneSocketDirs(): Promise<number> {
+    return 0;
+  }
   events(): Observable<RuntimeEvent> {
     return this.events$;
   }
