@@ -1,5 +1,6 @@
 // Browser tests: Debian's Chromium (playwright-core) against the real controller and real Docker.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -225,6 +226,10 @@ describe('notebook in the browser', () => {
     await node.waitFor();
     await node.getByRole('button', { name: 'items' }).click();
     await page.getByTestId('column-public.items.name').getByText('text').waitFor();
+    await setCell(2, 'select g, repeat(\'x\', 20) as filler from generate_series(1, 10050) g;');
+    await run(2);
+    await cell(2).getByTestId('truncated').waitFor();
+    assert.deepEqual(await summaries(2), ['10,000 rows']);
     await setCell(1, 'select 1;\nselect nam from items;');
     await run(1);
     assert.match(await cell(1).getByTestId('sql-error').textContent(), /42703/);
@@ -282,5 +287,17 @@ describe('notebook in the browser', () => {
     await run(0);
     assert.match(await cell(0).getByTestId('sql-error').textContent(), /42P01/);
     await shot('remote-after-reset');
+  });
+
+  test('Real Postgres: a container that died is replaced, and the user is told why', T, async () => {
+    const container = await page.locator('.container-name').getAttribute('title');
+    assert.ok(container?.startsWith(stack.prefix), `the status bar names the container (${container})`);
+    execFileSync('docker', ['kill', container], { stdio: 'ignore' });
+    await setCell(0, 'select 42 as answer;');
+    // Until the controller has seen the death, a run may fail on the lost connection; the next gets a fresh sandbox.
+    for (let k = 0; k < 3 && (await cell(0).getByTestId('run-notice').count()) === 0; k++) await run(0);
+    assert.match(await cell(0).getByTestId('run-notice').textContent(), /previous sandbox stopped/);
+    assert.deepEqual(await summaries(0), ['1 row']);
+    await shot('remote-replaced');
   });
 });

@@ -12,7 +12,12 @@ export class RemoteBackend implements Backend {
   async exec(sql: string, session: string): Promise<ExecOutcome> {
     try {
       const { results, replaced } = await this.api.exec(sql, session);
-      return { results, notices: replaced ? [`Your previous sandbox stopped (${replaced}); this ran in a fresh one.`] : undefined };
+      if (!replaced) return { results };
+      // The controller also puts the reason in the first statement's notices: show it once, as a banner.
+      const first = results[0];
+      if (first?.notices) first.notices = first.notices.filter((n) => (typeof n === 'string' ? n : n.message) !== replaced);
+      if (first?.notices?.length === 0) delete first.notices;
+      return { results, notices: [`Real Postgres: ${replaced}.`] };
     } finally {
       this.onActivity();
     }
