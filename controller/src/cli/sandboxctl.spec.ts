@@ -21,6 +21,7 @@ const sandbox = (user: string, over: Partial<SandboxView> = {}): SandboxView => 
   state: 'ready',
   source: 'pool',
   createdAt: '2026-01-01T00:00:00.000Z',
+  containerCreatedAt: '2026-01-01T00:00:00.000Z',
   lastUsedAt: '2026-01-01T00:05:00.000Z',
   idleMs: 120_000,
   memoryBytes: 20 * 1024 * 1024,

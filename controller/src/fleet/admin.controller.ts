@@ -1,7 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseIntPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { Admin } from '../auth/roles';
 import { parseDuration } from '../common/duration';
-import { ContainerRuntime } from '../runtime/container-runtime';
+import { ContainerRuntime, ContainerStats } from '../runtime/container-runtime';
 import { SandboxService } from '../sandbox/sandbox.service';
 import { PoolSizeDto, ReapRequestDto } from './admin.dto';
 import { FleetService, Sandbox } from './fleet.service';
@@ -12,7 +27,9 @@ export interface SandboxView {
   containerId: string;
   state: 'ready' | 'busy';
   source: string;
+  /** When the user got this container (for an adopted one: when this controller adopted it). */
   createdAt: string;
+  containerCreatedAt: string;
   lastUsedAt: string;
   idleMs: number;
   memoryBytes: number | null;
@@ -21,14 +38,21 @@ export interface SandboxView {
   image: string;
 }
 
+const STATS_TTL_MS = 2000;
+
 /** The operators' API, spoken by sandboxctl. */
 @Controller('api/admin')
 @Admin()
 export class AdminController {
+  /** Engine stats are slow and `top` polls: one call per container per two seconds at most. */
+  private readonly statsCache = new Map<string, { at: number; stats: Promise<ContainerStats | null> }>();
+
   constructor(
     private readonly fleet: FleetService,
     private readonly sandboxes: SandboxService,
     private readonly runtime: ContainerRuntime,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('sandboxes')
@@ -49,15 +73,18 @@ export class AdminController {
     return { logs: await this.runtime.logs(sb.containerId, Math.min(Math.max(tail ?? 100, 1), 10_000)) };
   }
 
+  /** A busy sandbox (a statement running) is a 409 unless ?force=true: the statement would be cut. */
   @Post('sandboxes/:user/reset')
   @HttpCode(200)
-  async reset(@Param('user') user: string): Promise<SandboxView> {
-    this.need(user);
+  async reset(@Param('user') user: string, @Query('force') force?: string): Promise<SandboxView> {
+    this.notBusy(this.need(user), force, 'reset');
     return this.view(await this.fleet.reset(user), false);
   }
 
   @Delete('sandboxes/:user')
-  async remove(@Param('user') user: string): Promise<{ removed: boolean }> {
+  async remove(@Param('user') user: string, @Query('force') force?: string): Promise<{ removed: boolean }> {
+    const sb = this.fleet.find(user);
+    if (sb) this.notBusy(sb, force, 'remove');
     if (!(await this.fleet.removeUser(user, 'admin'))) throw new NotFoundException(`User "${user}" has no sandbox.`);
     return { removed: true };
   }
@@ -65,9 +92,9 @@ export class AdminController {
   @Post('reap')
   @HttpCode(200)
   async reap(@Body() body: ReapRequestDto) {
-    const idleMs = body.idle ? parseDuration(body.idle) : undefined;
+    const idleMs = body.idle ? parseDuration(body.idle) : this.config.idleTimeoutMs;
     const reaped = await this.fleet.sweep({ dryRun: body.dryRun === true, idleMs });
-    return { dryRun: body.dryRun === true, reaped };
+    return { dryRun: body.dryRun === true, idleMs, reaped };
   }
 
   @Get('pool')
@@ -100,6 +127,26 @@ export class AdminController {
     return this.fleet.stats();
   }
 
+  private notBusy(sb: Sandbox, force: string | undefined, what: string): void {
+    if (sb.active > 0 && force !== 'true' && force !== '1') {
+      throw new ConflictException(
+        `User "${sb.userId ?? sb.name}" is running a statement right now; ${what} with ?force=true to cut it.`,
+      );
+    }
+  }
+
+  private cachedStats(id: string): Promise<ContainerStats | null> {
+    const now = this.clock.now();
+    const hit = this.statsCache.get(id);
+    if (hit && now - hit.at < STATS_TTL_MS) return hit.stats;
+    const stats = this.runtime.stats(id).catch(() => null);
+    this.statsCache.set(id, { at: now, stats });
+    if (this.statsCache.size > 2 * this.fleet.list().length + 16) {
+      for (const [k, v] of this.statsCache) if (now - v.at >= STATS_TTL_MS) this.statsCache.delete(k);
+    }
+    return stats;
+  }
+
   private need(user: string): Sandbox {
     const sb = this.fleet.find(user);
     if (!sb) throw new NotFoundException(`User "${user}" has no sandbox.`);
@@ -107,7 +154,7 @@ export class AdminController {
   }
 
   private async view(sb: Sandbox, withStats: boolean): Promise<SandboxView> {
-    const s = withStats ? await this.runtime.stats(sb.containerId).catch(() => null) : null;
+    const s = withStats ? await this.cachedStats(sb.containerId) : null;
     return {
       user: sb.userId ?? null,
       container: sb.name,
@@ -115,8 +162,9 @@ export class AdminController {
       state: sb.state,
       source: sb.source,
       createdAt: new Date(sb.claimedAt).toISOString(),
+      containerCreatedAt: new Date(sb.createdAt).toISOString(),
       lastUsedAt: new Date(sb.lastUsedAt).toISOString(),
-      idleMs: Date.now() - sb.lastUsedAt,
+      idleMs: this.clock.now() - sb.lastUsedAt,
       memoryBytes: s?.memoryBytes ?? null,
       cpuPercent: s ? Math.round(s.cpuPercent * 10) / 10 : null,
       sessions: this.sandboxes.sessionNames(sb),

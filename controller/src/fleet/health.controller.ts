@@ -6,8 +6,12 @@ import { ContainerRuntime } from '../runtime/container-runtime';
 import { AppConfig } from '../config/app-config';
 import { FleetService } from './fleet.service';
 
+const VERSION = (require('../../package.json') as { version: string }).version;
+
 @Controller()
 export class HealthController {
+  private readonly startedAt = new Date().toISOString();
+
   constructor(
     private readonly runtime: ContainerRuntime,
     private readonly fleet: FleetService,
@@ -28,7 +32,14 @@ export class HealthController {
     }
     const ok = docker && image;
     res.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'unavailable', docker, image: { ref: this.config.image, present: image }, pool: this.fleet.poolStatus };
+    return {
+      status: ok ? 'ok' : 'unavailable',
+      version: VERSION,
+      startedAt: this.startedAt,
+      docker,
+      image: { ref: this.config.image, present: image },
+      pool: this.fleet.poolStatus,
+    };
   }
 
   @Public()
