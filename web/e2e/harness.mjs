@@ -92,11 +92,22 @@ export async function startStack() {
       await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]);
       if (!exited) child.kill('SIGKILL');
     }
-    try {
-      const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=pgsbx.prefix=${prefix}`]).toString().split(/\s+/).filter(Boolean);
-      if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
-    } catch (e) {
-      console.error('container cleanup failed:', e.message);
+    // Containers outlive the controller by design: remove this run's, retrying while Docker is briefly away.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=pgsbx.prefix=${prefix}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+          .toString()
+          .split(/\s+/)
+          .filter(Boolean);
+        if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+        break;
+      } catch (e) {
+        if (attempt >= 15) {
+          console.error(`container cleanup failed; remove them with: docker ps -aq --filter label=pgsbx.prefix=${prefix} | xargs -r docker rm -f (${e.message})`);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 2000));
+      }
     }
     rmSync(tmp, { recursive: true, force: true });
   };

@@ -118,6 +118,12 @@ describe('notebook in the browser', () => {
     await cell(0).locator('.json-cell').first().click();
     await cell(0).getByTestId('json-inspector').getByText('"a"').or(cell(0).getByTestId('json-inspector').getByText('a:')).first().waitFor();
 
+    // completion knows the schema tree: schemas, tables, columns
+    await setCell(1, 'select ');
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('j from public.');
+    await page.locator('.cm-tooltip-autocomplete').getByText('t', { exact: true }).waitFor();
+    await page.keyboard.press('Escape');
     await setCell(1, "explain select * from t;\nexplain (format json) select * from t;\ndo $$ begin raise notice 'hello from plpgsql'; end $$;");
     await run(1);
     assert.match(await cell(1).locator('.plan-text').textContent(), /Seq Scan on t/);
