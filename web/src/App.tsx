@@ -241,12 +241,13 @@ export function App() {
         if (run.backend === 'pglite') {
           watchPgliteStart(pgliteRef.current!);
           setTree(EMPTY_TREE);
+          void refreshTree();
         }
       } catch (e) {
         setMessage({ kind: 'error', text: `Cancel failed: ${e instanceof Error ? e.message : String(e)}` });
       }
     },
-    [backendFor],
+    [backendFor, refreshTree],
   );
 
   const resetDatabase = useCallback(async () => {
