@@ -15,6 +15,8 @@ export async function createApp(config: AppConfig, logger: JsonLogger, overrides
   });
   app.use(jsonBody(config.maxSqlBytes * 2 + 4096));
   app.disable('x-powered-by');
+  // Results are never cached by clients; hashing every response body for an ETag is wasted CPU.
+  app.set('etag', false);
   app.enableShutdownHooks();
   if (existsSync(join(config.webDist, 'index.html'))) {
     app.useStaticAssets(config.webDist, { index: 'index.html', maxAge: '1h', setHeaders: noCacheHtml });
