@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { jsonBody } from './common/body-parser';
+import { precompressed } from './common/precompressed';
 import { JsonLogger } from './common/json-logger';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 
@@ -19,6 +20,7 @@ export async function createApp(config: AppConfig, logger: JsonLogger, overrides
   app.set('etag', false);
   app.enableShutdownHooks();
   if (existsSync(join(config.webDist, 'index.html'))) {
+    app.use(precompressed(config.webDist));
     app.useStaticAssets(config.webDist, { index: 'index.html', maxAge: '1h', setHeaders: noCacheHtml });
   } else {
     logger.event('warn', 'app', 'notebook not built; serving the API only', { webDist: config.webDist });
