@@ -46,6 +46,11 @@ async function main(): Promise<void> {
   const logger = new JsonLogger(config.logLevel);
   const app = await createApp(config, logger);
   await app.listen(config.port, config.host);
+  // Longer than the usual proxy and client idle timeouts, so a kept-alive connection is never
+  // closed by us just as a client reuses it.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   logger.event('info', 'app', 'listening', {
     url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`,
     devLogin: config.devLogin,

@@ -1,5 +1,5 @@
+import { signToken, sleep, until } from './support/util';
 import { execFileSync, spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,14 +7,6 @@ import type { RowsResult } from '../src/sandbox/sandbox-result';
 import { spawnController } from './support/controller-process';
 import { Harness, containersOf, docker, removeContainers, startHarness, testPrefix } from './support/harness';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(200);
-  }
-}
 const dockerdRunning = () => {
   try {
     execFileSync('pidof', ['dockerd'], { stdio: 'ignore' });
@@ -31,11 +23,6 @@ const dockerUp = () => {
     return false;
   }
 };
-function sign(payload: object, key: string): string {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ iat: Math.floor(Date.now() / 1000), ...payload })}`;
-  return `${head}.${createHmac('sha256', key).update(head).digest('base64url')}`;
-}
 
 describe('Faults (real Docker)', () => {
   describe('the controller killed during provisioning', () => {
@@ -53,7 +40,7 @@ describe('Faults (real Docker)', () => {
       const exec = (url: string, user: string) =>
         fetch(`${url}/api/sandbox/exec`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${sign({ sub: user, role: 'pro' }, secret)}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${signToken({ sub: user, role: 'pro' }, secret)}`, 'content-type': 'application/json' },
           body: JSON.stringify({ sql: 'select 1 as one' }),
         });
       const first = await spawnController(env);
@@ -90,8 +77,12 @@ describe('Faults (real Docker)', () => {
       h = await startHarness({ SANDBOX_WARM_POOL: '1', SANDBOX_REAP_INTERVAL: '500ms' });
     });
     afterAll(async () => {
-      if (!dockerUp()) startDockerd();
-      await until('docker back', dockerUp, 60_000).catch(() => undefined);
+      // If the test failed half-way, bring the engine back for whatever runs next.
+      if (!dockerUp()) {
+        await until('dockerd gone', () => !dockerdRunning(), 60_000).catch(() => undefined);
+        if (!dockerdRunning()) startDockerd();
+        await until('docker back', dockerUp, 60_000).catch(() => undefined);
+      }
       await h?.close();
     });
 

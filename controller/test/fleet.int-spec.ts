@@ -1,19 +1,11 @@
+import { signToken, sleep, until } from './support/util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHmac } from 'node:crypto';
 import type { ErrorResult, RowsResult } from '../src/sandbox/sandbox-result';
 import { spawnController } from './support/controller-process';
 import { Harness, containersOf, removeContainers, startHarness, testPrefix } from './support/harness';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(50);
-  }
-}
 const poolOf = (prefix: string) => containersOf(prefix).filter((c) => c.name.startsWith(`${prefix}-pool-`));
 
 describe('Fleet lifecycle (real Docker)', () => {
@@ -169,7 +161,7 @@ describe('Fleet lifecycle (real Docker)', () => {
     });
 
     it('kill -9 under traffic, then start again: sandboxes adopted with their data, no duplicates, pool refilled', async () => {
-      const token = sign({ sub: 'survivor', role: 'pro' }, secret);
+      const token = signToken({ sub: 'survivor', role: 'pro' }, secret);
       const exec = (url: string, sql: string) =>
         fetch(`${url}/api/sandbox/exec`, {
           method: 'POST',
@@ -179,7 +171,7 @@ describe('Fleet lifecycle (real Docker)', () => {
 
       const first = await spawnController(env);
       await exec(first.url, "create table kept(v text); insert into kept values ('still here')");
-      const others = ['a1', 'a2', 'a3'].map((u) => sign({ sub: u, role: 'pro' }, secret));
+      const others = ['a1', 'a2', 'a3'].map((u) => signToken({ sub: u, role: 'pro' }, secret));
       // Traffic in flight while the controller dies.
       const traffic = others.map((tk) =>
         fetch(`${first.url}/api/sandbox/exec`, {
@@ -203,7 +195,7 @@ describe('Fleet lifecycle (real Docker)', () => {
         expect(new Set(names).size).toBe(names.length);
         await until('pool refilled', () => poolOf(prefix).length === 2, 20_000);
         // Idle clocks restart from the restart: nobody adopted is reaped early.
-        const admin = sign({ sub: 'ops', role: 'admin' }, secret);
+        const admin = signToken({ sub: 'ops', role: 'admin' }, secret);
         const list = await fetch(`${second.url}/api/admin/sandboxes?stats=0`, { headers: { authorization: `Bearer ${admin}` } }).then(
           (r) => r.json() as Promise<{ user: string; idleMs: number }[]>,
         );
@@ -218,8 +210,3 @@ describe('Fleet lifecycle (real Docker)', () => {
   });
 });
 
-function sign(payload: object, key: string): string {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ iat: Math.floor(Date.now() / 1000), ...payload })}`;
-  return `${head}.${createHmac('sha256', key).update(head).digest('base64url')}`;
-}

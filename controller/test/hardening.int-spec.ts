@@ -1,10 +1,9 @@
+import { signToken, sleep } from './support/util';
 import { execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { ErrorResult, RowsResult, SandboxResult } from '../src/sandbox/sandbox-result';
 import { Harness, containersOf, docker, startHarness } from './support/harness';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const err = (r: SandboxResult | undefined) => (r as ErrorResult | undefined)?.error;
 const rows = (r: SandboxResult) => (r as RowsResult).rows;
 
@@ -33,11 +32,6 @@ function rawPost(url: string, path: string, token: string, body: Buffer, headers
   });
 }
 
-function jwt(header: object, payload: object, key?: string): string {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const head = `${b64(header)}.${b64({ iat: Math.floor(Date.now() / 1000), ...payload })}`;
-  return key ? `${head}.${createHmac('sha256', key).update(head).digest('base64url')}` : `${head}.`;
-}
 
 describe('Hardening (real Docker)', () => {
   let h: Harness;
@@ -267,10 +261,10 @@ describe('Hardening (real Docker)', () => {
 
     it('tokens: alg none, a wrong key, expired, a tampered role, garbage', async () => {
       const secret = h.config.jwtSecret;
-      const none = jwt({ alg: 'none', typ: 'JWT' }, { sub: 'mallory', role: 'admin' });
-      const wrongKey = jwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'mallory', role: 'admin' }, 'x'.repeat(40));
-      const expired = jwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'late', role: 'pro', exp: 1 }, secret);
-      const good = jwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'mallory', role: 'user' }, secret);
+      const none = signToken({ sub: 'mallory', role: 'admin' }, undefined, { alg: 'none', typ: 'JWT' });
+      const wrongKey = signToken({ sub: 'mallory', role: 'admin' }, 'x'.repeat(40));
+      const expired = signToken({ sub: 'late', role: 'pro', exp: 1 }, secret);
+      const good = signToken({ sub: 'mallory', role: 'user' }, secret);
       const [head, , sig] = good.split('.');
       const tampered = `${head}.${Buffer.from(JSON.stringify({ sub: 'mallory', role: 'admin' })).toString('base64url')}.${sig}`;
       for (const [what, token] of [

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { signToken } from './support/util';
 import { Harness, containersOf, startHarness } from './support/harness';
 import type { ErrorResult, RowsResult } from '../src/sandbox/sandbox-result';
 
@@ -135,12 +135,12 @@ describe('Real Postgres per user (real Docker)', () => {
     const none = await h.exec('', 'select 1');
     expect(none.status).toBe(401);
 
-    const forged = signHs256({ sub: 'mallory', role: 'admin' }, 'not-the-server-key-not-the-server-key');
+    const forged = signToken({ sub: 'mallory', role: 'admin' }, 'not-the-server-key-not-the-server-key');
     const bad = await h.exec(forged, 'select 1');
     expect(bad.status).toBe(401);
     expect(bad.body.message).toMatch(/refused/);
 
-    const expired = signHs256({ sub: 'late', role: 'pro', exp: Math.floor(Date.now() / 1000) - 60 }, h.config.jwtSecret);
+    const expired = signToken({ sub: 'late', role: 'pro', exp: Math.floor(Date.now() / 1000) - 60 }, h.config.jwtSecret);
     expect((await h.exec(expired, 'select 1')).status).toBe(401);
   });
 
@@ -217,8 +217,3 @@ describe('Statement timeouts (real Docker)', () => {
 
 });
 
-function signHs256(payload: object, key: string): string {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ iat: Math.floor(Date.now() / 1000), ...payload })}`;
-  return `${head}.${createHmac('sha256', key).update(head).digest('base64url')}`;
-}

@@ -22,4 +22,5 @@ REVOKE ALL ON DATABASE sandbox FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE sandbox TO pgsbx_admin;
 -- Server-side large-object import/export need superuser already; make the refusal explicit.
 REVOKE EXECUTE ON FUNCTION lo_import(text), lo_import(text, oid), lo_export(oid, text) FROM PUBLIC;
-VACUUM FREEZE;
+-- Compact the catalogs initdb left behind: ~0.9 MB less to copy onto every sandbox's tmpfs.
+VACUUM (FULL, FREEZE);

@@ -67,7 +67,17 @@ const ADMIN = () => sign('bench-ops', 'admin');
 // node:http with keep-alive, not fetch: Node 20's fetch costs ~2.5 ms of client CPU a request
 // here, which would measure the load generator instead of the controller.
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-function api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
+  try {
+    return await apiOnce(method, path, token, body);
+  } catch (e) {
+    // A kept-alive socket closed by the server as we reused it: once more on a fresh one.
+    if ((e as NodeJS.ErrnoException).code !== 'ECONNRESET') throw e;
+    return apiOnce(method, path, token, body);
+  }
+}
+
+function apiOnce(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -113,12 +123,20 @@ async function poolAt(ready: number): Promise<void> {
 function docker(args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
+/** Removes the bench's containers; tolerant, so it never hides the error that stopped a run. */
 function cleanup(): void {
-  const ids = docker(['ps', '-aq', '--filter', `label=pgsbx.prefix=${PREFIX}`]).split('\n').filter(Boolean);
-  const bare = docker(['ps', '-aq', '--filter', `name=${PREFIX}-bare-`]).split('\n').filter(Boolean);
-  for (let i = 0; i < ids.length + bare.length; i += 50) {
-    const chunk = [...ids, ...bare].slice(i, i + 50);
-    if (chunk.length) docker(['rm', '-f', ...chunk]);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const ids = docker(['ps', '-aq', '--filter', `label=pgsbx.prefix=${PREFIX}`]).split('\n').filter(Boolean);
+      const bare = docker(['ps', '-aq', '--filter', `name=${PREFIX}-bare-`]).split('\n').filter(Boolean);
+      const all = [...ids, ...bare];
+      if (!all.length) return;
+      for (let i = 0; i < all.length; i += 50) docker(['rm', '-f', ...all.slice(i, i + 50)]);
+      return;
+    } catch (e) {
+      log(`cleanup: ${(e as Error).message.split('\n')[0]}; retrying`);
+      execFileSync('sleep', ['5']);
+    }
   }
 }
 async function freePort(): Promise<number> {
@@ -199,7 +217,7 @@ async function bareDockerRun(i: number, socketRoot: string): Promise<number> {
   const name = `${PREFIX}-bare-${i}`;
   const t = now();
   await run('docker', [
-    'run', '-d', '--name', name, '--network', 'none', '--read-only', '--cap-drop', 'ALL',
+    'run', '-d', '--name', name, '--no-healthcheck', '--network', 'none', '--read-only', '--cap-drop', 'ALL',
     '--security-opt', 'no-new-privileges', '--user', '999:999', '--pids-limit', '64',
     '--memory', MEMORY, '--memory-swap', MEMORY, '--cpus', '1', '--shm-size', '32m',
     '--tmpfs', '/var/lib/postgresql/data:rw,nosuid,nodev,size=256m,mode=0700,uid=999,gid=999',

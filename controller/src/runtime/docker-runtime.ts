@@ -67,6 +67,10 @@ export class DockerRuntime extends ContainerRuntime {
           User: `${PG_UID}:${PG_UID}`,
           Labels: { ...spec.labels, [SOCKET_DIR_LABEL]: socketDir },
           NetworkDisabled: true,
+          // The image's HEALTHCHECK is for people running it by hand. The controller proves
+          // readiness with a real connection and sees deaths through events; 200 sandboxes each
+          // exec'ing pg_isready every 30 s would keep a small host's dockerd busy.
+          Healthcheck: { Test: ['NONE'] },
           HostConfig: {
             NetworkMode: 'none',
             ReadonlyRootfs: true,
