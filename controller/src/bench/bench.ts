@@ -301,6 +301,41 @@ async function throughput(): Promise<void> {
   log(`throughput: controller ${ctlTps.toFixed(0)} req/s, pgbench ${pgbenchTps.toFixed(0)} tps (${(ratio * 100).toFixed(0)} %)`);
 }
 
+/** Another user's select-1 latency, quiet and then while three users run hostile loads. */
+async function otherUserUnderLoad(): Promise<void> {
+  const probe = async (n: number) => {
+    const xs: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = now();
+      await exec('calm', 'select 1');
+      xs.push(now() - t);
+      await sleep(20);
+    }
+    return xs;
+  };
+  await exec('calm', 'select 1');
+  const hostile: [string, string][] = [
+    ['cpu', 'select count(*) from generate_series(1, 30000000)'],
+    ['memory', "select length(string_agg(repeat('x', 1000000), '')) from generate_series(1, 400)"],
+    ['tempfiles', "set work_mem = '64kB'; select count(*) from (select g from generate_series(1, 5000000) g order by g desc) s"],
+  ];
+  for (const [u] of hostile) await exec(`load-${u}`, 'select 1');
+  const quiet = await probe(40);
+  let stop = false;
+  const loads = hostile.flatMap(([u, sql]) =>
+    ['main', 's2', 's3', 's4'].map(async (session) => {
+      while (!stop) await api('POST', '/api/sandbox/exec', sign(`load-${u}`), { sql, session }).catch(() => undefined);
+    }),
+  );
+  await sleep(1000);
+  const loaded = await probe(40);
+  stop = true;
+  await Promise.all(loads);
+  const q = record('other user select 1, quiet', quiet);
+  const l = record('other user select 1, while 3 users run CPU, memory and temp-file loads on 4 sessions each', loaded);
+  notes.push(`Another user's select 1 under hostile load: median ${(l.median / q.median).toFixed(1)}× the quiet median (p95 ${fmt(q.p95)} → ${fmt(l.p95)} ms).`);
+}
+
 async function manyIdle(controller: ChildProcess): Promise<void> {
   await api('PUT', '/api/admin/pool', ADMIN(), { size: 0 });
   await poolAt(0);
@@ -407,6 +442,7 @@ async function main(): Promise<void> {
     await emptyPoolVsBare(socketRoot);
     await poolAt(POOL);
     await throughput();
+    await otherUserUnderLoad();
     if (SANDBOXES > 0) await manyIdle(controller);
   } finally {
     controller.kill('SIGTERM');
