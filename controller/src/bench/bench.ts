@@ -265,6 +265,13 @@ async function throughput(): Promise<void> {
   const user = 'thru';
   const sessions = ['main', 's2', 's3', 's4'];
   for (const s of sessions) await exec(user, 'select 1', s);
+  const single: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = now();
+    await exec(user, 'select 1');
+    single.push(now() - t);
+  }
+  record('select 1 exec latency, one client', single);
   const clients = 10;
   const deadline = now() + SECONDS * 1000;
   let ops = 0;
