@@ -627,11 +627,8 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     if (e.kind === 'oom') this.oomSeen.add(e.id);
     if (e.kind !== 'die' && e.kind !== 'oom') return;
     const sb = this.byContainer.get(e.id);
-    if (sb) {
-      this.markDead(sb, e.kind === 'oom' || this.oomSeen.has(e.id) ? 'oom' : `exit ${e.exitCode ?? '?'}`);
-      return;
-    }
-    const i = this.pool.findIndex((p) => p.containerId === e.id);
+    if (sb) this.markDead(sb, e.kind === 'oom' || this.oomSeen.has(e.id) ? 'oom' : `exit ${e.exitCode ?? '?'}`);
+    const i = sb ? -1 : this.pool.findIndex((p) => p.containerId === e.id);
     if (i >= 0) {
       const [entry] = this.pool.splice(i, 1);
       this.discardPoolEntry(entry);
