@@ -1,3 +1,5 @@
+/** The HTTP API's shapes (DESIGN.md). No framework imports: the notebook (web/) imports these types too. */
+
 export interface ResultField {
   name: string;
   dataTypeID: number;
@@ -42,3 +44,22 @@ export interface ErrorResult {
 
 /** The notebook's ExtendedResults shape, extended (DESIGN.md, "HTTP API"). */
 export type SandboxResult = RowsResult | ErrorResult;
+
+/** GET /api/sandbox, and the answer to POST /api/sandbox/reset. */
+export interface SandboxStatus {
+  userId: string;
+  state: 'none' | 'starting' | 'ready' | 'busy';
+  container?: string;
+  createdAt?: string;
+  lastUsedAt?: string;
+  idleExpiresAt?: string;
+  sessions: string[];
+  limits: {
+    statementTimeoutMs: number;
+    maxRows: number;
+    maxSessions: number;
+    maxSqlBytes: number;
+    idleTimeoutMs: number;
+    memoryBytes: number;
+  };
+}

@@ -14,7 +14,9 @@ import { JsonLogger } from '../common/json-logger';
 import { AppConfig } from '../config/app-config';
 import { SandboxConnector } from '../db/sandbox-connector';
 import { FleetService, Sandbox } from '../fleet/fleet.service';
-import { Notice, SandboxResult } from './sandbox-result';
+import { Notice, SandboxResult, SandboxStatus } from './sandbox-result';
+
+export type { SandboxStatus };
 import { SqlStatement, requestPosition, splitSql } from './sql-split';
 import { MAX_NOTICES, StatementQuery } from './statement-query';
 
@@ -58,23 +60,6 @@ export interface ExecOutcome {
   replaced?: string;
 }
 
-export interface SandboxStatus {
-  userId: string;
-  state: 'none' | 'starting' | 'ready' | 'busy';
-  container?: string;
-  createdAt?: string;
-  lastUsedAt?: string;
-  idleExpiresAt?: string;
-  sessions: string[];
-  limits: {
-    statementTimeoutMs: number;
-    maxRows: number;
-    maxSessions: number;
-    maxSqlBytes: number;
-    idleTimeoutMs: number;
-    memoryBytes: number;
-  };
-}
 
 class ConnectionLost extends Error {
   constructor(
@@ -186,12 +171,17 @@ export class SandboxService implements OnModuleDestroy {
     return conns ? [...conns.sessions.keys()] : [];
   }
 
-  private session(sb: Sandbox, name: string): SqlSession {
+  private connectionsOf(sb: Sandbox): SandboxConnections {
     let conns = this.connections.get(sb.containerId);
     if (!conns) {
       conns = { sessions: new Map() };
       this.connections.set(sb.containerId, conns);
     }
+    return conns;
+  }
+
+  private session(sb: Sandbox, name: string): SqlSession {
+    const conns = this.connectionsOf(sb);
     let s = conns.sessions.get(name);
     if (!s) {
       if (conns.sessions.size >= this.config.maxSessions) {
@@ -340,8 +330,7 @@ export class SandboxService implements OnModuleDestroy {
   }
 
   private adminClient(sb: Sandbox): Promise<Client> {
-    const conns: SandboxConnections = this.connections.get(sb.containerId) ?? { sessions: new Map() };
-    this.connections.set(sb.containerId, conns);
+    const conns = this.connectionsOf(sb);
     conns.admin ??= this.connector.connect(sb.socketDir, 'pgsbx_admin');
     return conns.admin;
   }

@@ -15,7 +15,7 @@ export class RemoteBackend implements Backend {
       if (!replaced) return { results };
       // The controller also puts the reason in the first statement's notices: show it once, as a banner.
       const first = results[0];
-      if (first?.notices) first.notices = first.notices.filter((n) => (typeof n === 'string' ? n : n.message) !== replaced);
+      if (first?.notices) first.notices = first.notices.filter((n) => n.message !== replaced);
       if (first?.notices?.length === 0) delete first.notices;
       return { results, notices: [`Real Postgres: ${replaced}.`] };
     } finally {
