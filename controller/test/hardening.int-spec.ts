@@ -1,4 +1,4 @@
-import { signToken, sleep } from './support/util';
+import { rssGrowthDuring, signToken, sleep } from './support/util';
 import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import type { ErrorResult, RowsResult, SandboxResult } from '../src/sandbox/sandbox-result';
@@ -143,14 +143,10 @@ describe('Hardening (real Docker)', () => {
     it('one huge value closes that session with a clear error; the controller’s memory stays flat', async () => {
       const t = h.token('hugevalue');
       await h.exec(t, 'select 1');
-      const base = process.memoryUsage().rss;
-      let peak = base;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-      const res = await h.exec(t, "select repeat('x', 40 * 1024 * 1024) as big");
-      clearInterval(sampler);
+      const { result: res, growthMiB } = await rssGrowthDuring(() => h.exec(t, "select repeat('x', 40 * 1024 * 1024) as big"));
       expect(err(res.body[0])?.code).toBe('54000');
       expect(err(res.body[0])?.message).toMatch(/over 16 MB/);
-      expect((peak - base) / 1024 / 1024).toBeLessThan(100);
+      expect(growthMiB).toBeLessThan(100);
       expect(rows((await h.exec(t, 'select 1 as ok')).body[0])).toEqual([{ ok: 1 }]);
     });
 

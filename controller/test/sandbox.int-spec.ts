@@ -1,4 +1,4 @@
-import { signToken } from './support/util';
+import { rssGrowthDuring, signToken } from './support/util';
 import { Harness, containersOf, startHarness } from './support/harness';
 import type { ErrorResult, RowsResult } from '../src/sandbox/sandbox-result';
 
@@ -156,17 +156,15 @@ describe('Real Postgres per user (real Docker)', () => {
   it('caps a 1,000,000-row select at 10,000 rows, marked truncated, with flat controller memory', async () => {
     const t = h.token('bigresult');
     await h.exec(t, 'select 1');
-    const base = process.memoryUsage().rss;
-    let peak = base;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-    const res = await h.exec(t, "select g, md5(g::text) as h, repeat('x', 100) as pad from generate_series(1, 1000000) g");
-    clearInterval(sampler);
+    const { result: res, growthMiB } = await rssGrowthDuring(() =>
+      h.exec(t, "select g, md5(g::text) as h, repeat('x', 100) as pad from generate_series(1, 1000000) g"),
+    );
     const r = res.body[0] as RowsResult;
     expect(r.rows).toHaveLength(10_000);
     expect(r.truncated).toBe(true);
     expect(r.rows[9999].g).toBe(10_000);
     // A million such rows would be ~200 MB as objects; the cap keeps the growth small.
-    expect((peak - base) / 1024 / 1024).toBeLessThan(60);
+    expect(growthMiB).toBeLessThan(60);
   });
 
   it('does not let the sandbox role run programs, read server files or create dblink', async () => {

@@ -17,3 +17,16 @@ export function signToken(payload: object, key?: string, header: object = { alg:
   const head = `${b64(header)}.${b64({ iat: Math.floor(Date.now() / 1000), ...payload })}`;
   return key ? `${head}.${createHmac('sha256', key).update(head).digest('base64url')}` : `${head}.`;
 }
+
+/** Runs `fn`, sampling this process's RSS every 5 ms; returns its result and the growth in MiB. */
+export async function rssGrowthDuring<T>(fn: () => Promise<T>): Promise<{ result: T; growthMiB: number }> {
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  try {
+    const result = await fn();
+    return { result, growthMiB: (peak - base) / 1024 / 1024 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
