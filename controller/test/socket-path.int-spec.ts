@@ -129,3 +129,42 @@ describe('The socket path cannot be turned against the host or another tenant (r
     expect(rows(b.body[0])).toEqual([{ n: 1 }]);
   });
 });
+
+describe('Socket volumes across a controller restart (real Docker)', () => {
+  let first: Harness | undefined;
+  let second: Harness | undefined;
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+  });
+
+  it('orphaned socket volumes are pruned, a tampered sandbox is replaced, the others adopted with their data', async () => {
+    first = await startHarness({ SANDBOX_WARM_POOL: '1' });
+    const prefix = first.prefix;
+    const keeper = first.token('keeper');
+    const tamperer = first.token('tamperer');
+    expect(err((await first.exec(keeper, "create table kept(v text); insert into kept values ('adopted')")).body[1])).toBeUndefined();
+    expect(err((await first.exec(tamperer, 'create table mine(v int)')).body[0])).toBeUndefined();
+    const tampered = first.fleet.find('tamperer')!.name;
+    docker(['exec', '-u', 'postgres', '-w', '/var/run/postgresql', tampered, 'sh', '-c', 'ln -sf /nowhere .s.PGSQL.5432']);
+    await first.fleet.settle();
+    await first.app.close();
+    first = undefined;
+
+    // A container removed without its volumes (by hand, say) leaves its socket volume behind.
+    const pool = docker(['ps', '-q', '--filter', `label=pgsbx.prefix=${prefix}`, '--filter', `name=${prefix}-pool-`]).split('\n')[0];
+    const orphan = docker(['inspect', pool, '--format', '{{range .Mounts}}{{.Name}}{{end}}']);
+    docker(['rm', '-f', pool]);
+    expect(docker(['volume', 'ls', '-q', '--filter', `label=pgsbx.prefix=${prefix}`])).toContain(orphan);
+
+    second = await startHarness({ SANDBOX_PREFIX: prefix, SANDBOX_WARM_POOL: '1' });
+    expect(docker(['volume', 'ls', '-q', '--filter', `label=pgsbx.prefix=${prefix}`])).not.toContain(orphan);
+    const kept = await second.exec(second.token('keeper'), 'select v from kept', 'after-restart');
+    expect(rows(kept.body[0])).toEqual([{ v: 'adopted' }]);
+    const fresh = await second.exec(second.token('tamperer'), "select count(*)::int as n from pg_tables where tablename = 'mine'");
+    expect(rows(fresh.body[0])).toEqual([{ n: 0 }]);
+    // Every socket volume left belongs to a container.
+    const volumes = docker(['volume', 'ls', '-q', '--filter', `label=pgsbx.prefix=${prefix}`, '--filter', 'dangling=true']);
+    expect(volumes).toBe('');
+  });
+});

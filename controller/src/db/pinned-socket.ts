@@ -30,14 +30,18 @@ export class PinnedSocket {
     this.fd = fd;
   }
 
-  /** Throws SocketTamperedError when anything is off; a plain ENOENT while the socket is not there yet. */
+  /**
+   * Throws SocketTamperedError when the socket was replaced; a plain error (ENOENT) while it is not
+   * there yet or when the directory is not mounted.
+   */
   static open(dir: string): PinnedSocket {
     const dirFd = openSync(dir, O_PATH | constants.O_DIRECTORY | constants.O_NOFOLLOW);
     try {
+      // The sandbox cannot give its mount root away (no CAP_CHOWN), so a mismatch here means the
+      // tmpfs is not mounted: the container stopped, or this is not a sandbox's socket directory.
       const d = fstatSync(dirFd);
-      if (!d.isDirectory() || d.uid !== SANDBOX_PG_UID) throw new SocketTamperedError('its directory changed');
-      if (statfsSync(`/proc/self/fd/${dirFd}`).type !== TMPFS_MAGIC) {
-        throw new SocketTamperedError("its directory is not the sandbox's own mount");
+      if (!d.isDirectory() || d.uid !== SANDBOX_PG_UID || statfsSync(`/proc/self/fd/${dirFd}`).type !== TMPFS_MAGIC) {
+        throw new Error(`${dir} is not a mounted sandbox socket directory (has the container stopped?)`);
       }
       // /proc/self/fd/N is the directory already opened; only the last component is looked up.
       const fd = openSync(`/proc/self/fd/${dirFd}/${SOCKET_NAME}`, O_PATH | constants.O_NOFOLLOW);
