@@ -9,13 +9,14 @@
  */
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { PinnedSocket } from '../db/pinned-socket';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
@@ -131,7 +132,7 @@ function cleanup(): void {
       const bare = docker(['ps', '-aq', '--filter', `name=${PREFIX}-bare-`]).split('\n').filter(Boolean);
       const all = [...ids, ...bare];
       if (!all.length) return;
-      for (let i = 0; i < all.length; i += 50) docker(['rm', '-f', ...all.slice(i, i + 50)]);
+      for (let i = 0; i < all.length; i += 50) docker(['rm', '-f', '-v', ...all.slice(i, i + 50)]);
       return;
     } catch (e) {
       log(`cleanup: ${(e as Error).message.split('\n')[0]}; retrying`);
@@ -210,10 +211,7 @@ async function resetThenExec(): Promise<void> {
 }
 
 /** `docker run` of the same image with the same flags as the runtime, until `select 1` answers. */
-async function bareDockerRun(i: number, socketRoot: string): Promise<number> {
-  const dir = join(socketRoot, `bare-${i}`);
-  mkdirSync(dir, { mode: 0o700 });
-  chownSync(dir, 999, 999);
+async function bareDockerRun(i: number): Promise<number> {
   const name = `${PREFIX}-bare-${i}`;
   const t = now();
   await run('docker', [
@@ -222,12 +220,18 @@ async function bareDockerRun(i: number, socketRoot: string): Promise<number> {
     '--memory', MEMORY, '--memory-swap', MEMORY, '--cpus', '1', '--shm-size', '32m',
     '--tmpfs', '/var/lib/postgresql/data:rw,nosuid,nodev,size=256m,mode=0700,uid=999,gid=999',
     '--tmpfs', '/tmp:rw,nosuid,nodev,noexec,size=16m,mode=1777',
-    '-v', `${dir}:/var/run/postgresql:rw`, '--log-opt', 'max-size=1m', IMAGE,
+    '--mount', 'type=volume,dst=/var/run/postgresql,volume-opt=type=tmpfs,volume-opt=device=tmpfs,' +
+      '"volume-opt=o=size=1m,nr_inodes=64,uid=999,gid=999,mode=0700,nosuid,nodev,noexec"',
+    '--log-opt', 'max-size=1m', IMAGE,
   ]);
+  // Docker's volume path is too long for a Unix socket address; connect the way the controller does.
+  const dir = (await run('docker', ['inspect', '-f', '{{range .Mounts}}{{.Source}}{{end}}', name])).stdout.trim();
   for (;;) {
-    const c = new Client({ host: dir, user: 'sandbox', database: 'sandbox' });
+    let socket: PinnedSocket | undefined;
+    const c = new Client({ host: dir, user: 'sandbox', database: 'sandbox', stream: () => (socket as PinnedSocket).stream() });
     c.on('error', () => undefined);
     try {
+      socket = PinnedSocket.open(dir);
       await c.connect();
       await c.query('select 1');
       await c.end();
@@ -235,14 +239,16 @@ async function bareDockerRun(i: number, socketRoot: string): Promise<number> {
     } catch {
       await c.end().catch(() => undefined);
       await sleep(5);
+    } finally {
+      socket?.close();
     }
   }
   const ms = now() - t;
-  docker(['rm', '-f', name]);
+  docker(['rm', '-f', '-v', name]);
   return ms;
 }
 
-async function emptyPoolVsBare(socketRoot: string): Promise<void> {
+async function emptyPoolVsBare(): Promise<void> {
   await api('PUT', '/api/admin/pool', ADMIN(), { size: 0 });
   await poolAt(0);
   const n = Math.max(5, Math.round(SAMPLES / 3));
@@ -252,7 +258,7 @@ async function emptyPoolVsBare(socketRoot: string): Promise<void> {
     const t = now();
     await exec(`cold-${i}`, 'select 1');
     cold.push(now() - t);
-    bare.push(await bareDockerRun(i, socketRoot));
+    bare.push(await bareDockerRun(i));
   }
   const b = record('bare docker run + first query (baseline)', bare);
   const c = record('new user first exec, empty pool', cold, 'ms', '≤ 1.2 × baseline');
@@ -290,7 +296,7 @@ async function throughput(): Promise<void> {
   record('select 1 exec latency, 10 clients', lat);
   // pgbench against the very same sandbox, over the same socket, from a client container.
   const id = docker(['inspect', '-f', '{{.Id}}', `${PREFIX}-u-${user}`]);
-  const sock = docker(['inspect', '-f', '{{ index .Config.Labels "pgsbx.socket-dir" }}', id]);
+  const sock = docker(['inspect', '-f', '{{range .Mounts}}{{if eq .Destination "/var/run/postgresql"}}{{.Source}}{{end}}{{end}}', id]);
   const script = mkdtempSync(join(tmpdir(), 'pgsbx-bench-'));
   writeFileSync(join(script, 'select1.sql'), 'select 1;\n');
   const out = docker([
@@ -416,7 +422,6 @@ ${bars}
 async function main(): Promise<void> {
   const main = join(ROOT, 'controller/dist/main.js');
   cleanup();
-  const socketRoot = mkdtempSync(join(tmpdir(), 'pgsbx-bench-sock-'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   const controller = spawn(process.execPath, [main], {
@@ -429,7 +434,6 @@ async function main(): Promise<void> {
       SANDBOX_MAX: String(SANDBOXES + 50),
       SANDBOX_IDLE_TIMEOUT: '2h',
       SANDBOX_MEMORY: MEMORY,
-      SANDBOX_SOCKET_ROOT: socketRoot,
       RATE_LIMIT_PER_MINUTE: '0',
       LOG_LEVEL: 'warn',
     },
@@ -446,7 +450,7 @@ async function main(): Promise<void> {
     log('controller up, pool warm');
     await warmFirstExec();
     await resetThenExec();
-    await emptyPoolVsBare(socketRoot);
+    await emptyPoolVsBare();
     await poolAt(POOL);
     await throughput();
     await otherUserUnderLoad();
@@ -454,7 +458,6 @@ async function main(): Promise<void> {
   } finally {
     controller.kill('SIGTERM');
     cleanup();
-    rmSync(socketRoot, { recursive: true, force: true });
   }
   const md = `# postgres-sandbox benchmark
 

@@ -13,7 +13,6 @@ export class AppConfig {
   tokenTtlSeconds!: number;
   image!: string;
   prefix!: string;
-  socketRoot!: string;
   warmPool!: number;
   maxSandboxes!: number;
   idleTimeoutMs!: number;
@@ -94,7 +93,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(v)) throw new Error('expected lower-case letters, digits and -, at most 31');
     return v;
   });
-  c.socketRoot = read('SANDBOX_SOCKET_ROOT', `/run/pgsbx/${c.prefix ?? 'pgsbx'}`, (v) => resolve(v));
   c.warmPool = read('SANDBOX_WARM_POOL', '2', int(0, 100));
   c.maxSandboxes = read('SANDBOX_MAX', '50', int(1, 10000));
   c.idleTimeoutMs = read('SANDBOX_IDLE_TIMEOUT', '15m', duration(1000));

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
+import { PinnedSocket, SocketTamperedError } from './pinned-socket';
 
 export type SandboxRole = 'sandbox' | 'pgsbx_admin';
 
-/** Opens connections to a sandbox's Postgres over the Unix socket in its host directory. */
+/**
+ * Opens connections to a sandbox's Postgres over the Unix socket in its host directory. That
+ * directory is the sandbox's to write: see PinnedSocket for why nothing in it is followed.
+ */
 export abstract class SandboxConnector {
   abstract connect(socketDir: string, role: SandboxRole): Promise<Client>;
   /** Retries a real connection until the server accepts it, within a bound; returns it open. */
@@ -18,8 +22,10 @@ export class PgSandboxConnector extends SandboxConnector {
   }
 
   async connect(socketDir: string, role: SandboxRole): Promise<Client> {
+    const socket = PinnedSocket.open(socketDir);
     const client = new Client({
       host: socketDir,
+      stream: () => socket.stream(),
       user: role,
       database: 'sandbox',
       application_name: role === 'sandbox' ? 'notebook' : 'pgsbx-controller',
@@ -34,6 +40,8 @@ export class PgSandboxConnector extends SandboxConnector {
     } catch (e) {
       client.end().catch(() => undefined);
       throw e;
+    } finally {
+      socket.close(); // the connection is made (or failed); the handle only served to reach it
     }
     return client;
   }
@@ -46,6 +54,7 @@ export class PgSandboxConnector extends SandboxConnector {
       try {
         return await this.connect(socketDir, 'sandbox');
       } catch (e) {
+        if (e instanceof SocketTamperedError) throw e; // waiting would not untamper it
         last = e; // ENOENT before the socket exists, 57P03 while the server starts
       }
       await new Promise((r) => setTimeout(r, delay));

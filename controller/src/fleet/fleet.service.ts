@@ -576,9 +576,9 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
           }
         }),
     );
-    const pruned = await this.runtime.pruneSocketDirs(new Set(infos.map((i) => i.socketDir)));
+    const pruned = await this.runtime.pruneSocketVolumes({ 'pgsbx.prefix': this.config.prefix }).catch(() => 0);
     this.recovered = true;
-    this.log.event('info', 'fleet', 'recovered', { sandboxes: this.sandboxes.size, pool: this.pool.length, prunedSocketDirs: pruned });
+    this.log.event('info', 'fleet', 'recovered', { sandboxes: this.sandboxes.size, pool: this.pool.length, prunedSocketVolumes: pruned });
     this.refill();
   }
 

@@ -18,7 +18,10 @@ export interface ContainerInfo {
   imageId: string;
   labels: Record<string, string>;
   running: boolean;
-  /** Host directory holding the Postgres Unix socket of this container. */
+  /**
+   * Host directory holding the Postgres Unix socket of this container ('' when it has none). The
+   * container can write there: connect only through PinnedSocket.
+   */
   socketDir: string;
   createdAt: Date;
   /** Why it stopped, when it did: `oom`, `exit 1`, … */
@@ -64,8 +67,11 @@ export abstract class ContainerRuntime {
   abstract list(labels: Record<string, string>): Promise<ContainerInfo[]>;
   abstract stats(id: string): Promise<ContainerStats | null>;
   abstract logs(id: string, tail: number): Promise<string>;
-  /** Removes socket directories no container uses any more (older than a minute); returns how many. */
-  abstract pruneSocketDirs(inUse: Set<string>): Promise<number>;
+  /**
+   * Removes the socket storage carrying these labels that no container uses any more (left when a
+   * container was removed without its volumes); returns how many.
+   */
+  abstract pruneSocketVolumes(labels: Record<string, string>): Promise<number>;
   /** Engine events for containers carrying these labels; reconnects by itself. */
   abstract events(labels: Record<string, string>): Observable<RuntimeEvent>;
 }

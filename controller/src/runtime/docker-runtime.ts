@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import Docker from 'dockerode';
-import { randomUUID } from 'node:crypto';
-import { chown, mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Observable, defer, retry, timer } from 'rxjs';
 import { AppConfig } from '../config/app-config';
 import { JsonLogger } from '../common/json-logger';
@@ -16,10 +13,14 @@ import {
   RuntimeUnavailableError,
   SandboxContainerSpec,
 } from './container-runtime';
+import { SANDBOX_PG_UID as PG_UID, SOCKET_MOUNT } from './sandbox-socket';
 
-/** uid/gid of `postgres` in images/postgres (fixed there on purpose). */
-const PG_UID = 999;
-const SOCKET_DIR_LABEL = 'pgsbx.socket-dir';
+/**
+ * The socket directory: an anonymous volume on its own small tmpfs, so what a sandbox writes there
+ * is capped and never reaches the host's disk, and it goes with the container (`remove` with `v`).
+ * Only the socket and its lock file live there.
+ */
+const SOCKET_TMPFS = `size=1m,nr_inodes=64,uid=${PG_UID},gid=${PG_UID},mode=0700,nosuid,nodev,noexec`;
 
 interface DockerError extends Error {
   statusCode?: number;
@@ -54,10 +55,6 @@ export class DockerRuntime extends ContainerRuntime {
   }
 
   async start(spec: SandboxContainerSpec): Promise<ContainerInfo> {
-    const socketDir = join(this.config.socketRoot, randomUUID());
-    await mkdir(this.config.socketRoot, { recursive: true, mode: 0o700 });
-    await mkdir(socketDir, { mode: 0o700 });
-    await chown(socketDir, PG_UID, PG_UID);
     let id: string | undefined;
     try {
       const container = await this.call('create', spec.name, () =>
@@ -65,7 +62,7 @@ export class DockerRuntime extends ContainerRuntime {
           name: spec.name,
           Image: spec.image,
           User: `${PG_UID}:${PG_UID}`,
-          Labels: { ...spec.labels, [SOCKET_DIR_LABEL]: socketDir },
+          Labels: spec.labels,
           NetworkDisabled: true,
           // The image's HEALTHCHECK is for people running it by hand. The controller proves
           // readiness with a real connection and sees deaths through events; 200 sandboxes each
@@ -85,7 +82,18 @@ export class DockerRuntime extends ContainerRuntime {
               '/var/lib/postgresql/data': `rw,nosuid,nodev,size=${spec.dataBytes},mode=0700,uid=${PG_UID},gid=${PG_UID}`,
               '/tmp': 'rw,nosuid,nodev,noexec,size=16m,mode=1777',
             },
-            Binds: [`${socketDir}:/var/run/postgresql:rw`],
+            Mounts: [
+              {
+                Type: 'volume',
+                Source: '',
+                Target: SOCKET_MOUNT,
+                VolumeOptions: {
+                  NoCopy: true,
+                  Labels: { 'pgsbx.prefix': this.config.prefix, 'pgsbx.volume': 'socket' },
+                  DriverConfig: { Name: 'local', Options: { type: 'tmpfs', device: 'tmpfs', o: SOCKET_TMPFS } },
+                },
+              },
+            ],
             LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
             RestartPolicy: { Name: 'no' },
           },
@@ -93,19 +101,20 @@ export class DockerRuntime extends ContainerRuntime {
       );
       id = container.id;
       await this.call('start', id, () => container.start());
+      // Docker names the volume, so only it knows the host path.
+      const created = await this.call('inspect', id, () => container.inspect());
       return {
         id,
         name: spec.name,
         image: spec.image,
         imageId: '',
-        labels: { ...spec.labels, [SOCKET_DIR_LABEL]: socketDir },
+        labels: spec.labels,
         running: true,
-        socketDir,
+        socketDir: socketDirOf(created.Mounts),
         createdAt: new Date(),
       };
     } catch (e) {
       if (id) await this.remove(id).catch(() => undefined);
-      else await rm(socketDir, { recursive: true, force: true }).catch(() => undefined);
       throw e;
     }
   }
@@ -114,17 +123,12 @@ export class DockerRuntime extends ContainerRuntime {
     await this.call('rename', id, () => this.docker.getContainer(id).rename({ name: newName }));
   }
 
+  /** `v`: the anonymous socket volume goes with the container. */
   async remove(id: string): Promise<void> {
-    let socketDir: string | undefined;
     try {
-      const info = await this.call('inspect', id, () => this.docker.getContainer(id).inspect());
-      socketDir = info.Config.Labels?.[SOCKET_DIR_LABEL];
       await this.call('remove', id, () => this.docker.getContainer(id).remove({ force: true, v: true }));
     } catch (e) {
       if (!(e instanceof ContainerNotFoundError)) throw e;
-    }
-    if (socketDir && socketDir.startsWith(this.config.socketRoot + '/')) {
-      await rm(socketDir, { recursive: true, force: true });
     }
   }
 
@@ -138,7 +142,7 @@ export class DockerRuntime extends ContainerRuntime {
         imageId: i.Image,
         labels: i.Config.Labels ?? {},
         running: i.State.Running,
-        socketDir: i.Config.Labels?.[SOCKET_DIR_LABEL] ?? '',
+        socketDir: socketDirOf(i.Mounts),
         createdAt: new Date(i.Created),
         exitReason: i.State.Running ? undefined : i.State.OOMKilled ? 'oom' : `exit ${i.State.ExitCode}`,
         oomKilled: i.State.OOMKilled,
@@ -160,7 +164,7 @@ export class DockerRuntime extends ContainerRuntime {
       imageId: r.ImageID,
       labels: r.Labels ?? {},
       running: r.State === 'running',
-      socketDir: r.Labels?.[SOCKET_DIR_LABEL] ?? '',
+      socketDir: socketDirOf(r.Mounts),
       createdAt: new Date(r.Created * 1000),
       exitReason: r.State === 'running' ? undefined : r.Status,
     }));
@@ -187,16 +191,18 @@ export class DockerRuntime extends ContainerRuntime {
     }
   }
 
-  async pruneSocketDirs(inUse: Set<string>): Promise<number> {
+  async pruneSocketVolumes(labels: Record<string, string>): Promise<number> {
+    const { Volumes } = await this.call('volume list', undefined, () =>
+      this.docker.listVolumes({ filters: { label: labelFilters({ ...labels, 'pgsbx.volume': 'socket' }), dangling: ['true'] } }),
+    );
     let removed = 0;
-    const names = await readdir(this.config.socketRoot).catch(() => [] as string[]);
-    for (const name of names) {
-      const dir = join(this.config.socketRoot, name);
-      if (inUse.has(dir)) continue;
-      const st = await stat(dir).catch(() => null);
-      if (!st?.isDirectory() || Date.now() - st.mtimeMs < 60_000) continue;
-      await rm(dir, { recursive: true, force: true });
-      removed++;
+    for (const v of Volumes ?? []) {
+      try {
+        await this.call('volume remove', v.Name, () => this.docker.getVolume(v.Name).remove());
+        removed++;
+      } catch {
+        /* taken meanwhile, or gone: either way not an orphan to remove */
+      }
     }
     return removed;
   }
@@ -278,6 +284,11 @@ export class DockerRuntime extends ContainerRuntime {
       throw e;
     }
   }
+}
+
+/** Host path of the socket volume, from the container's mounts ('' when there is none). */
+function socketDirOf(mounts: { Type: string; Source: string; Destination: string }[] | undefined): string {
+  return mounts?.find((m) => m.Type === 'volume' && m.Destination === SOCKET_MOUNT)?.Source ?? '';
 }
 
 function labelFilters(labels: Record<string, string>): string[] {

@@ -13,6 +13,7 @@ import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/json-logger';
 import { AppConfig } from '../config/app-config';
 import { SandboxConnector } from '../db/sandbox-connector';
+import { SocketTamperedError } from '../db/pinned-socket';
 import { FleetService, Sandbox } from '../fleet/fleet.service';
 import { Notice, SandboxResult, SandboxStatus } from './sandbox-result';
 
@@ -229,7 +230,8 @@ export class SandboxService implements OnModuleDestroy {
     try {
       session.client = sb.takeWarmClient() ?? (await this.connector.connect(sb.socketDir, 'sandbox'));
     } catch (e) {
-      throw new ConnectionLost((e as Error).message);
+      const tampered = e instanceof SocketTamperedError;
+      throw new ConnectionLost((e as Error).message, tampered ? (e as Error).message : undefined, tampered ? '08001' : undefined);
     }
     return session.client;
   }

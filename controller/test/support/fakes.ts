@@ -63,7 +63,7 @@ export class FakeRuntime extends ContainerRuntime {
   async logs(): Promise<string> {
     return '';
   }
-  async pruneSocketDirs(): Promise<number> {
+  async pruneSocketVolumes(): Promise<number> {
     return 0;
   }
   events(): Observable<RuntimeEvent> {

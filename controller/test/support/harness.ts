@@ -1,8 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { JsonLogger } from '../../src/common/json-logger';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
@@ -17,10 +14,12 @@ export function testPrefix(): string {
   return `pgsbx-t${process.pid % 100000}-${++seq}`;
 }
 
-/** Every container (and its socket dir is in a temp dir) of a prefix, removed. */
+/** Every container of a prefix removed, with its socket volume (and any orphaned one). */
 export function removeContainers(prefix: string): void {
   const ids = docker(['ps', '-aq', '--filter', `label=pgsbx.prefix=${prefix}`]).split('\n').filter(Boolean);
-  if (ids.length) docker(['rm', '-f', ...ids]);
+  if (ids.length) docker(['rm', '-f', '-v', ...ids]);
+  const volumes = docker(['volume', 'ls', '-q', '--filter', `label=pgsbx.prefix=${prefix}`]).split('\n').filter(Boolean);
+  if (volumes.length) docker(['volume', 'rm', '-f', ...volumes]);
 }
 
 export function containersOf(prefix: string, extra: string[] = []): { id: string; name: string }[] {
@@ -61,7 +60,6 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const config = loadConfig({
     SANDBOX_WARM_POOL: '1',
     SANDBOX_STATEMENT_TIMEOUT: '10s',
-    SANDBOX_SOCKET_ROOT: mkdtempSync(join(tmpdir(), 'pgsbx-sock-')),
     LOG_LEVEL: 'warn',
     ...env,
     SANDBOX_PREFIX: prefix,
@@ -104,7 +102,6 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       await fleet.settle();
       await app.close();
       removeContainers(prefix);
-      rmSync(config.socketRoot, { recursive: true, force: true });
     },
   };
 }
