@@ -26,6 +26,8 @@ export class ManagementUnavailable extends Error {
  */
 export class ManagementConnection {
   private client?: Promise<Client>;
+  /** One call at a time: pg would queue them anyway, and warns when asked to. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly open: () => Promise<Client>,
@@ -56,11 +58,14 @@ export class ManagementConnection {
         this.timeoutMs,
       );
     });
+    const previous = this.tail;
     const attempt = (async () => {
+      await previous;
       const client = await (this.client ??= this.open());
       const r = await client.query<{ ok: boolean }>(sql, [pid]);
       return r.rows[0]?.ok === true;
     })();
+    this.tail = attempt.catch(() => undefined);
     try {
       return await Promise.race([attempt, timeout]);
     } catch (e) {

@@ -221,7 +221,7 @@ export class SandboxService implements OnModuleDestroy {
             message:
               e.userMessage ??
               (replaced
-                ? `This statement did not finish: the sandbox ${sb.endedBecause ?? 'stopped'}.` +
+                ? `The sandbox stopped while running this statement: it ${sb.endedBecause ?? 'is gone'}.` +
                   (sb.endedBecause?.endsWith('replaced') ? ' The next run gets a fresh sandbox.' : '')
                 : `The connection to the sandbox was lost (${e.message}). The next run opens a new session.`),
             code: e.code ?? '08006',
