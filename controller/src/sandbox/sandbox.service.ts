@@ -338,9 +338,12 @@ export class SandboxService implements OnModuleDestroy {
           cause: cause.kind,
           detail: cause.detail,
         });
-        this.fleet.replace(sb, cause.kind, cause.detail);
-        // Replacing closes the sandbox's sessions; make sure this one lets go of its statement now.
-        void client.end().catch(() => undefined);
+        try {
+          this.fleet.replace(sb, cause.kind, cause.detail);
+        } finally {
+          // Replacing closes the sandbox's sessions; make sure this one lets go of its statement now.
+          void client.end().catch(() => undefined);
+        }
       },
     });
   }
