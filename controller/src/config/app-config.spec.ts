@@ -25,4 +25,10 @@ describe(loadConfig.name, () => {
     expect(msg).toMatch(/SANDBOX_IDLE_TIMEOUT="soon"/);
     expect(msg).toMatch(/SANDBOX_MEMORY="1m"/);
   });
+
+  it('bounds a whole request by SANDBOX_REQUEST_TIMEOUT', () => {
+    expect(loadConfig({}).requestTimeoutMs).toBe(60_000);
+    expect(loadConfig({ SANDBOX_REQUEST_TIMEOUT: '90s' }).requestTimeoutMs).toBe(90_000);
+    expect(() => loadConfig({ SANDBOX_REQUEST_TIMEOUT: 'forever' })).toThrow(/SANDBOX_REQUEST_TIMEOUT="forever"/);
+  });
 });

@@ -19,6 +19,7 @@ export class AppConfig {
   reapIntervalMs!: number;
   maxLifetimeMs!: number;
   statementTimeoutMs!: number;
+  requestTimeoutMs!: number;
   memoryBytes!: number;
   dataBytes!: number;
   cpus!: number;
@@ -99,6 +100,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   c.reapIntervalMs = read('SANDBOX_REAP_INTERVAL', '30s', duration(100));
   c.maxLifetimeMs = read('SANDBOX_MAX_LIFETIME', '12h', duration(1000));
   c.statementTimeoutMs = read('SANDBOX_STATEMENT_TIMEOUT', '10s', duration(100));
+  c.requestTimeoutMs = read('SANDBOX_REQUEST_TIMEOUT', '60s', duration(100));
   c.memoryBytes = read('SANDBOX_MEMORY', '512m', bytes(64 * 1024 * 1024));
   c.dataBytes = read('SANDBOX_DATA_SIZE', '256m', bytes(64 * 1024 * 1024));
   c.cpus = read('SANDBOX_CPUS', '1', (v) => {

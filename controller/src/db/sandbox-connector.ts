@@ -6,6 +6,28 @@ import { PinnedSocket, SocketTamperedError } from './pinned-socket';
 export type SandboxRole = 'sandbox' | 'pgsbx_admin';
 
 /**
+ * The management connection's own settings, in the startup packet: they beat anything the user
+ * can `ALTER DATABASE sandbox SET` (the database is theirs), so no search_path of theirs resolves
+ * a function for it, and no timeout, read-only default or role of theirs breaks it.
+ */
+const MANAGEMENT_OPTIONS = [
+  'search_path=pg_catalog,pg_temp',
+  'statement_timeout=5000',
+  'lock_timeout=0',
+  'idle_in_transaction_session_timeout=0',
+  'idle_session_timeout=0',
+  'transaction_timeout=0',
+  'default_transaction_read_only=off',
+  'default_transaction_isolation=read\\ committed',
+  'client_encoding=UTF8',
+  'client_min_messages=warning',
+  'role=none',
+  'local_preload_libraries=',
+]
+  .map((s) => `-c ${s}`)
+  .join(' ');
+
+/**
  * Opens connections to a sandbox's Postgres over the Unix socket in its host directory. That
  * directory is the sandbox's to write: see PinnedSocket for why nothing in it is followed.
  */
@@ -29,7 +51,7 @@ export class PgSandboxConnector extends SandboxConnector {
       user: role,
       database: 'sandbox',
       application_name: role === 'sandbox' ? 'notebook' : 'pgsbx-controller',
-      statement_timeout: role === 'sandbox' ? this.config.statementTimeoutMs : 5000,
+      ...(role === 'sandbox' ? { statement_timeout: this.config.statementTimeoutMs } : { options: MANAGEMENT_OPTIONS }),
       connectionTimeoutMillis: 5000,
     });
     // An idle connection can still break (container killed); without a listener that would

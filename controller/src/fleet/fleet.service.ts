@@ -27,6 +27,8 @@ export class Sandbox {
   lastUsedAt: number;
   /** The connection that proved readiness; the first session takes it. */
   warmClient?: Client;
+  /** Once gone: what happened to it, as the end of "the sandbox …" (for a statement it cut short). */
+  endedBecause?: string;
 
   constructor(
     readonly name: string,
@@ -91,6 +93,17 @@ export class DrainingError extends Error {
 }
 
 const LATENCY_WINDOW = 1000;
+
+/** What a statement cut short by a retirement is told ("the sandbox …"). */
+const RETIRED_BECAUSE: Record<ReapReason, string> = {
+  idle: 'was removed after being idle',
+  lifetime: 'was replaced at the end of its lifetime',
+  evicted: 'was removed to make room for another user',
+  reset: 'was reset',
+  removed: 'was removed by an operator',
+  died: 'stopped',
+  admin: 'was removed by an operator',
+};
 
 /**
  * Provisioning, the warm pool, the reaper, capacity, restart recovery and Docker events.
@@ -236,6 +249,14 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
 
   list(): Sandbox[] {
     return [...this.sandboxes.values()];
+  }
+
+  /**
+   * Replaces a sandbox the controller cannot bring back under control (a statement it could not
+   * stop, a container that does not answer). The user's next exec gets a fresh one and is told why.
+   */
+  replace(sb: Sandbox, cause: 'unresponsive' | 'unstoppable', detail?: string): void {
+    this.markDead(sb, cause, detail);
   }
 
   // ---- reaper ---------------------------------------------------------------------------------
@@ -517,7 +538,10 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
    * container in the background: the user's next sandbox need not wait for Docker's removal.
    */
   private async retire(containerId: string, sb: Sandbox | undefined, reason: ReapReason): Promise<void> {
-    if (sb) this.unregister(sb);
+    if (sb) {
+      sb.endedBecause ??= RETIRED_BECAUSE[reason];
+      this.unregister(sb);
+    }
     try {
       await this.runtime.rename(containerId, `${this.config.prefix}-gone-${randomBytes(6).toString('hex')}`);
     } catch (e) {
@@ -595,7 +619,9 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     for (const sb of [...this.sandboxes.values()]) {
       const info = byId.get(sb.containerId);
       if (sb.claimedAt >= listedAt && !info) continue;
-      if (!info || !info.running) this.markDead(sb, info?.oomKilled ? 'oom' : (info?.exitReason ?? 'gone'));
+      // A paused container is listed as not running; it is not dead, but it cannot serve either.
+      const cause = info?.oomKilled ? 'oom' : /paused/i.test(info?.exitReason ?? '') ? 'unresponsive' : (info?.exitReason ?? 'gone');
+      if (!info || !info.running) this.markDead(sb, cause);
     }
     for (let i = this.pool.length - 1; i >= 0; i--) {
       const info = byId.get(this.pool[i].containerId);
@@ -652,14 +678,21 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     return false;
   }
 
-  private markDead(sb: Sandbox, cause: string): void {
+  /** `cause`: `oom`, `unresponsive`, `unstoppable`, or the engine's exit reason (`exit 1`). */
+  private markDead(sb: Sandbox, cause: string, detail?: string): void {
     if (sb.gone) return;
-    const reason =
+    const what =
       cause === 'oom'
-        ? `your previous sandbox ran out of memory at its limit of ${Math.round(this.config.memoryBytes / 1024 / 1024)} MB and was replaced with a fresh one`
-        : `your previous sandbox stopped (${cause}) and was replaced with a fresh one`;
+        ? `ran out of memory at its limit of ${Math.round(this.config.memoryBytes / 1024 / 1024)} MB`
+        : cause === 'unresponsive'
+          ? 'did not respond (paused or stuck)'
+          : cause === 'unstoppable'
+            ? `refused the controller's connection to stop a statement${detail ? ` (${detail})` : ''}`
+            : `stopped (${cause})`;
+    sb.endedBecause = `${what} and was replaced`;
+    const reason = `your previous sandbox ${what} and was replaced with a fresh one`;
     this.deaths.set(sb.name, { reason, at: this.clock.now(), container: sb.name });
-    this.log.event('warn', 'fleet', 'sandbox died', { user: sb.userId, container: sb.name, cause });
+    this.log.event('warn', 'fleet', 'sandbox died', { user: sb.userId, container: sb.name, cause, detail });
     this.unregister(sb);
     // Under the user's lock, so their next request finds the name free.
     this.track(this.withLock(sb.name, () => this.retire(sb.containerId, undefined, 'died')).catch(() => undefined));

@@ -63,3 +63,9 @@ export interface SandboxStatus {
     memoryBytes: number;
   };
 }
+
+/** POST /api/sandbox/cancel: what happened to the session's running statement (`idle`: none ran). */
+export interface CancelResult {
+  cancelled: boolean;
+  outcome: 'cancelled' | 'terminated' | 'replaced' | 'idle';
+}

@@ -4,7 +4,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { AuthUser, Premium } from '../auth/roles';
 import { MetricsService } from '../common/metrics.service';
 import { ExecRequestDto, SessionRequestDto } from './exec-request.dto';
-import { SandboxResult } from './sandbox-result';
+import { CancelResult, SandboxResult } from './sandbox-result';
 import { SandboxService, SandboxStatus } from './sandbox.service';
 
 @Controller('api/sandbox')
@@ -45,7 +45,7 @@ export class SandboxController {
 
   @Post('cancel')
   @HttpCode(200)
-  cancel(@CurrentUser() user: AuthUser, @Body() body: SessionRequestDto): Promise<{ cancelled: boolean }> {
+  cancel(@CurrentUser() user: AuthUser, @Body() body: SessionRequestDto): Promise<CancelResult> {
     return this.sandboxes.cancel(user.userId, body.session);
   }
 }

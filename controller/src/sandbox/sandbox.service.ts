@@ -9,50 +9,36 @@ import {
 import type { Client } from 'pg';
 import type { NoticeMessage } from 'pg-protocol/dist/messages';
 import { Subscription } from 'rxjs';
-import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/json-logger';
 import { AppConfig } from '../config/app-config';
 import { SandboxConnector } from '../db/sandbox-connector';
 import { SocketTamperedError } from '../db/pinned-socket';
 import { FleetService, Sandbox } from '../fleet/fleet.service';
-import { Notice, SandboxResult, SandboxStatus } from './sandbox-result';
-
-export type { SandboxStatus };
+import { ManagementConnection } from './management-connection';
+import { MAX_MESSAGE_BYTES, MessageSizeGuard } from './message-size-guard';
+import { CancelResult, Notice, SandboxResult, SandboxStatus } from './sandbox-result';
+import { SqlSession } from './sql-session';
 import { SqlStatement, requestPosition, splitSql } from './sql-split';
 import { MAX_NOTICES, StatementQuery } from './statement-query';
+import { StatementWatchdog } from './statement-watchdog';
+import { StopMessages } from './stop-messages';
 
-/** One protocol message (a row, an error text) larger than this closes the session. */
-export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+export type { SandboxStatus };
+export { MAX_MESSAGE_BYTES };
+
+/**
+ * The watchdog acts this long after SANDBOX_STATEMENT_TIMEOUT: the server's own statement_timeout
+ * (set on every session) fires first and its error needs a moment to arrive; the watchdog is for
+ * a user who switched it off, or a statement that ignores it.
+ */
+const WATCHDOG_SLACK_MS = 500;
 
 const MAX_QUEUED_PER_SESSION = 16;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** One named connection of a user: its own transaction, temp tables and settings. */
-class SqlSession {
-  client?: Client;
-  private tail: Promise<unknown> = Promise.resolve();
-  queued = 0;
-  runningSince?: number;
-
-  constructor(readonly name: string) {}
-
-  /** Requests on one session run one at a time, in arrival order. */
-  enqueue<T>(fn: () => Promise<T>): Promise<T> {
-    this.queued++;
-    const run = this.tail.then(fn).finally(() => this.queued--);
-    this.tail = run.catch(() => undefined);
-    return run;
-  }
-
-  close(): void {
-    this.client?.end().catch(() => undefined);
-    this.client = undefined;
-  }
-}
-
 interface SandboxConnections {
   sessions: Map<string, SqlSession>;
-  admin?: Promise<Client>;
+  management: ManagementConnection;
 }
 
 export interface ExecOutcome {
@@ -60,7 +46,6 @@ export interface ExecOutcome {
   /** Set when the user's previous sandbox died and this request got a fresh one. */
   replaced?: string;
 }
-
 
 class ConnectionLost extends Error {
   constructor(
@@ -77,14 +62,15 @@ class ConnectionLost extends Error {
 export class SandboxService implements OnModuleDestroy {
   private readonly connections = new Map<string, SandboxConnections>();
   private readonly sub: Subscription;
+  private readonly messages: StopMessages;
 
   constructor(
     private readonly config: AppConfig,
     private readonly fleet: FleetService,
     private readonly connector: SandboxConnector,
-    private readonly clock: Clock,
     private readonly log: JsonLogger,
   ) {
+    this.messages = new StopMessages(config);
     this.sub = this.fleet.removed$.subscribe((sb) => this.closeAll(sb.containerId));
   }
 
@@ -94,6 +80,7 @@ export class SandboxService implements OnModuleDestroy {
   }
 
   async exec(userId: string, sql: string, sessionName = 'main'): Promise<ExecOutcome> {
+    const deadline = performance.now() + this.config.requestTimeoutMs;
     if (Buffer.byteLength(sql, 'utf8') > this.config.maxSqlBytes) {
       throw new PayloadTooLargeException(
         `The SQL is larger than ${Math.round(this.config.maxSqlBytes / 1024)} KB; split it into smaller runs.`,
@@ -121,7 +108,7 @@ export class SandboxService implements OnModuleDestroy {
           HttpStatus.TOO_MANY_REQUESTS,
         );
       }
-      const results = await session.enqueue(() => this.runAll(sb, session, sql, statements));
+      const results = await session.enqueue(() => this.runAll(sb, session, sql, statements, deadline));
       if (death && results.length) {
         const first = results[0];
         first.notices = [{ severity: 'NOTICE', message: death.reason }, ...(first.notices ?? [])];
@@ -137,11 +124,12 @@ export class SandboxService implements OnModuleDestroy {
     return this.status(userId);
   }
 
-  async cancel(userId: string, sessionName = 'main'): Promise<{ cancelled: boolean }> {
+  /** Stops the session's running statement and answers once it has ended (bounded by the escalation). */
+  async cancel(userId: string, sessionName = 'main'): Promise<CancelResult> {
     const sb = this.fleet.find(userId);
-    const session = sb && this.connections.get(sb.containerId)?.sessions.get(sessionName);
-    if (!sb || !session?.client || session.runningSince === undefined) return { cancelled: false };
-    return { cancelled: await this.cancelBackend(sb, session.client) };
+    const watchdog = sb && this.connections.get(sb.containerId)?.sessions.get(sessionName)?.watchdog;
+    if (!watchdog || watchdog.ended) return { cancelled: false, outcome: 'idle' };
+    return { cancelled: true, outcome: await watchdog.stop('user') };
   }
 
   status(userId: string): SandboxStatus {
@@ -175,7 +163,10 @@ export class SandboxService implements OnModuleDestroy {
   private connectionsOf(sb: Sandbox): SandboxConnections {
     let conns = this.connections.get(sb.containerId);
     if (!conns) {
-      conns = { sessions: new Map() };
+      conns = {
+        sessions: new Map(),
+        management: new ManagementConnection(() => this.connector.connect(sb.socketDir, 'pgsbx_admin')),
+      };
       this.connections.set(sb.containerId, conns);
     }
     return conns;
@@ -196,13 +187,30 @@ export class SandboxService implements OnModuleDestroy {
     return s;
   }
 
-  private async runAll(sb: Sandbox, session: SqlSession, sql: string, statements: SqlStatement[]): Promise<SandboxResult[]> {
+  private async runAll(
+    sb: Sandbox,
+    session: SqlSession,
+    sql: string,
+    statements: SqlStatement[],
+    deadline: number,
+  ): Promise<SandboxResult[]> {
     const results: SandboxResult[] = [];
     for (const stmt of statements) {
       let result: SandboxResult;
+      if (performance.now() >= deadline) {
+        results.push({
+          statement: stmt.text,
+          error: {
+            message: this.messages.notRun(),
+            code: '57014',
+            severity: 'ERROR',
+          },
+        });
+        break;
+      }
       try {
         const client = await this.clientFor(sb, session);
-        result = await this.runOne(sb, session, client, sql, stmt);
+        result = await this.runOne(sb, session, client, sql, stmt, deadline);
       } catch (e) {
         if (!(e instanceof ConnectionLost)) throw e;
         session.close();
@@ -211,9 +219,12 @@ export class SandboxService implements OnModuleDestroy {
         result = {
           statement: stmt.text,
           error: {
-            message: replaced
-              ? 'The sandbox stopped while running this statement (it was killed, most likely by its memory limit). The next run gets a fresh sandbox.'
-              : (e.userMessage ?? `The connection to the sandbox was lost (${e.message}). The next run opens a new session.`),
+            message:
+              e.userMessage ??
+              (replaced
+                ? `The sandbox stopped while running this statement: it ${sb.endedBecause ?? 'is gone'}.` +
+                  (sb.endedBecause?.endsWith('replaced') ? ' The next run gets a fresh sandbox.' : '')
+                : `The connection to the sandbox was lost (${e.message}). The next run opens a new session.`),
             code: e.code ?? '08006',
             severity: 'FATAL',
           },
@@ -236,7 +247,14 @@ export class SandboxService implements OnModuleDestroy {
     return session.client;
   }
 
-  private async runOne(sb: Sandbox, session: SqlSession, client: Client, sql: string, stmt: SqlStatement): Promise<SandboxResult> {
+  private async runOne(
+    sb: Sandbox,
+    session: SqlSession,
+    client: Client,
+    sql: string,
+    stmt: SqlStatement,
+    deadline: number,
+  ): Promise<SandboxResult> {
     const notices: Notice[] = [];
     let dropped = 0;
     const onNotice = (n: NoticeMessage) => {
@@ -245,34 +263,27 @@ export class SandboxService implements OnModuleDestroy {
     };
     client.on('notice', onNotice);
     const query = new StatementQuery(stmt.text, this.config.maxRows);
-    // pg buffers a message until it is complete: one huge value would be held whole. Count the
-    // bytes since the last complete message and cut the connection before that can happen.
-    const stream = (client as unknown as { connection: { stream: NodeJS.ReadableStream & { destroy(e?: Error): void } } })
-      .connection.stream;
-    let pendingBytes = 0;
-    let tooLarge = false;
-    query.onMessage = () => (pendingBytes = 0);
-    const onData = (chunk: Buffer) => {
-      pendingBytes += chunk.length;
-      if (pendingBytes > MAX_MESSAGE_BYTES && !tooLarge) {
-        tooLarge = true;
-        stream.destroy(new Error('message too large'));
-      }
-    };
-    stream.on('data', onData);
+    const guard = new MessageSizeGuard(client);
+    const watchdog = this.watch(sb, client, query.done);
+    const untilDeadline = deadline - performance.now();
+    const untilLimit = this.config.statementTimeoutMs + WATCHDOG_SLACK_MS;
+    watchdog.arm(Math.min(untilLimit, untilDeadline), untilDeadline < untilLimit ? 'deadline' : 'timeout');
+    session.watchdog = watchdog;
     const started = performance.now();
-    session.runningSince = this.clock.now();
-    // statement_timeout is set on the connection, but a user may SET it off: the watchdog cancels
-    // through the management role a little after the limit all the same.
-    const watchdog = setTimeout(() => void this.cancelBackend(sb, client), this.config.statementTimeoutMs + 1000);
     try {
       client.query(query);
       const o = await query.done;
+      // A stop under way may still have a cancel in flight: let it land before the next statement.
+      const stopped = await watchdog.outcome;
       const durationMs = Math.round((performance.now() - started) * 100) / 100;
       if (dropped) notices.push({ severity: 'NOTICE', message: `… and ${dropped} more notices, not shown` });
+      if (stopped === 'terminated' || stopped === 'replaced') {
+        const text = this.messages.unstopped(watchdog.reason, stopped, sb.endedBecause);
+        throw new ConnectionLost(`statement ${stopped}`, text, '57014');
+      }
       if (o.error) {
         const err = o.error as Record<string, unknown> & Error;
-        if (tooLarge) {
+        if (guard.tripped) {
           throw new ConnectionLost(
             err.message,
             `This statement returned a single row or value over ${MAX_MESSAGE_BYTES / 1024 / 1024} MB, more than the notebook can take; ` +
@@ -285,7 +296,7 @@ export class SandboxService implements OnModuleDestroy {
         return clean({
           statement: stmt.text,
           error: clean({
-            message: err.message,
+            message: this.messages.cancelled(err.code, err.message, watchdog.reason, durationMs) ?? err.message,
             code: err.code as string | undefined,
             severity: err.severity as string | undefined,
             position,
@@ -309,32 +320,34 @@ export class SandboxService implements OnModuleDestroy {
         durationMs,
       });
     } finally {
-      clearTimeout(watchdog);
-      session.runningSince = undefined;
+      watchdog.disarm();
+      session.watchdog = undefined;
       client.off('notice', onNotice);
-      stream.off('data', onData);
+      guard.release();
     }
   }
 
-  private async cancelBackend(sb: Sandbox, client: Client): Promise<boolean> {
-    const pid = (client as unknown as { processID?: number }).processID;
-    if (!pid || sb.gone) return false;
-    try {
-      const admin = await this.adminClient(sb);
-      const r = await admin.query<{ ok: boolean }>('select pg_cancel_backend($1) as ok', [pid]);
-      return r.rows[0]?.ok === true;
-    } catch (e) {
-      this.log.event('warn', 'sandbox', 'cancel failed', { container: sb.name, error: (e as Error).message });
-      const conns = this.connections.get(sb.containerId);
-      if (conns) conns.admin = undefined;
-      return false;
-    }
-  }
-
-  private adminClient(sb: Sandbox): Promise<Client> {
-    const conns = this.connectionsOf(sb);
-    conns.admin ??= this.connector.connect(sb.socketDir, 'pgsbx_admin');
-    return conns.admin;
+  /** The escalation for one statement on `client`, through the sandbox's management connection. */
+  private watch(sb: Sandbox, client: Client, ended: Promise<unknown>): StatementWatchdog {
+    const pid = (client as unknown as { processID?: number }).processID ?? 0;
+    const management = this.connectionsOf(sb).management;
+    return new StatementWatchdog(ended, {
+      cancel: () => management.cancel(pid),
+      terminate: () => management.terminate(pid),
+      replace: async (cause) => {
+        this.log.event('warn', 'sandbox', 'statement could not be stopped; replacing the sandbox', {
+          container: sb.name,
+          cause: cause.kind,
+          detail: cause.detail,
+        });
+        try {
+          this.fleet.replace(sb, cause.kind, cause.detail);
+        } finally {
+          // Replacing closes the sandbox's sessions; make sure this one lets go of its statement now.
+          void client.end().catch(() => undefined);
+        }
+      },
+    });
   }
 
   private closeAll(containerId: string): void {
@@ -342,7 +355,7 @@ export class SandboxService implements OnModuleDestroy {
     if (!conns) return;
     this.connections.delete(containerId);
     for (const s of conns.sessions.values()) s.close();
-    conns.admin?.then((c) => c.end()).catch(() => undefined);
+    conns.management.close();
   }
 }
 

@@ -21,6 +21,10 @@ export const MAX_RESULT_CHARS = 32 * 1024 * 1024;
 /** Notices kept per statement; the rest are counted. */
 export const MAX_NOTICES = 100;
 
+export const COPY_FROM_STDIN_REFUSED =
+  'COPY … FROM STDIN is not available here: the notebook has no way to send the rows that follow it. ' +
+  'Insert them with INSERT … VALUES instead (COPY … TO STDOUT works).';
+
 export interface StatementOutcome {
   fields: ResultField[];
   rows: Record<string, unknown>[];
@@ -40,12 +44,11 @@ export interface StatementOutcome {
 export class StatementQuery implements Submittable {
   readonly outcome: StatementOutcome = { fields: [], rows: [], truncated: false };
   readonly done: Promise<StatementOutcome>;
-  /** Called on every message from the server (the guard against oversized messages resets). */
-  onMessage: () => void = () => undefined;
   private settle!: (o: StatementOutcome) => void;
   private parsers: ((v: string) => unknown)[] = [];
   private settled = false;
   private copyTail = '';
+  private copyRefused = false;
   private chars = 0;
 
   constructor(
@@ -70,13 +73,11 @@ export class StatementQuery implements Submittable {
   }
 
   handleRowDescription(msg: { fields: FieldDescription[] }): void {
-    this.onMessage();
     this.outcome.fields = msg.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
     this.parsers = msg.fields.map((f) => valueParser(f.dataTypeID));
   }
 
   handleDataRow(msg: DataRowMessage): void {
-    this.onMessage();
     if (this.outcome.rows.length >= this.maxRows || this.chars > MAX_RESULT_CHARS) {
       this.outcome.truncated = true;
       return;
@@ -98,7 +99,6 @@ export class StatementQuery implements Submittable {
   }
 
   handleCommandComplete(msg: CommandCompleteMessage): void {
-    this.onMessage();
     const m = /^(.*?)(?: (\d+))?(?: (\d+))?$/.exec(msg.text);
     if (m) {
       this.outcome.command = m[1];
@@ -109,14 +109,18 @@ export class StatementQuery implements Submittable {
 
   handleEmptyQuery(): void {}
 
+  /**
+   * The notebook has no rows to stream. In copy-in mode the server ignores the Sync sent with the
+   * query, and after CopyFail it discards everything until the next Sync: without a second Sync
+   * it would wait for one forever and the session would never answer again.
+   */
   handleCopyInResponse(connection: Connection): void {
-    (connection as unknown as { sendCopyFail(msg: string): void }).sendCopyFail(
-      'COPY FROM STDIN is not available here: send the rows as INSERT … VALUES, or COPY from a query',
-    );
+    this.copyRefused = true;
+    (connection as unknown as { sendCopyFail(msg: string): void }).sendCopyFail('COPY FROM STDIN is not available here');
+    connection.sync();
   }
 
   handleCopyData(msg: CopyDataMessage): void {
-    this.onMessage();
     if (this.outcome.fields.length === 0) this.outcome.fields = [{ name: 'copy', dataTypeID: 25 }];
     const lines = (this.copyTail + msg.chunk.toString('utf8')).split('\n');
     this.copyTail = lines.pop() ?? '';
@@ -133,6 +137,12 @@ export class StatementQuery implements Submittable {
   handleError(err: Error & Record<string, unknown>): void {
     // pg forgets the active query on an error, so ReadyForQuery will not reach us; it still
     // waits for it before sending the next query on this connection.
+    if (this.copyRefused && err.code === '57014') {
+      // The server reports our CopyFail as a cancel; it is a refusal of an unsupported feature.
+      err.code = '0A000';
+      err.message = COPY_FROM_STDIN_REFUSED;
+      delete err.where;
+    }
     this.outcome.error ??= err;
     this.finish();
   }
