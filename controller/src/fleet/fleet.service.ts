@@ -611,6 +611,8 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async recoverUser(info: ContainerInfo, userId: string | undefined): Promise<void> {
+    // A retried recovery runs while requests are served: the name may be provisioned meanwhile.
+    if (this.byContainer.has(info.id) || this.sandboxes.has(info.name)) return;
     if (!info.running) {
       // Its data is gone with it; say so on the user's next exec instead of starting them afresh silently.
       this.deaths.set(info.name, {
