@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
+import { hostCheck } from './auth/host-check';
 import { jsonBody } from './common/body-parser';
 import { precompressed } from './common/precompressed';
 import { JsonLogger } from './common/json-logger';
@@ -14,6 +15,8 @@ export async function createApp(config: AppConfig, logger: JsonLogger, overrides
     logger,
     bodyParser: false,
   });
+  // Before anything reads the request: with dev login on, a foreign Host could mint admin tokens.
+  if (config.devLogin) app.use(hostCheck(config.allowedHosts));
   app.use(jsonBody(config.maxSqlBytes * 2 + 4096));
   app.disable('x-powered-by');
   // Results are never cached by clients; hashing every response body for an ETag is wasted CPU.

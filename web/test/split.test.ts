@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorSpan, positionToOffset, splitStatements, toCellPosition } from '../src/sql/split';
+import { errorSpan, maskBackslashes, positionToOffset, splitStatements, toCellPosition } from '../src/sql/split';
 
 describe('splitStatements', () => {
   it('splits on semicolons outside strings, dollar quotes and comments', () => {
@@ -23,6 +23,30 @@ describe('splitStatements', () => {
   it('keeps an unterminated string as the last statement so Postgres reports it', () => {
     const pieces = splitStatements("select 1; select 'abc");
     expect(pieces.map((p) => p.text)).toEqual(['select 1', "select 'abc"]);
+  });
+
+  it('splits after E-strings with backslash escapes, as Postgres reads them', () => {
+    const cases: [string, string[]][] = [
+      [String.raw`select E'\x41'; select 2`, [String.raw`select E'\x41'`, 'select 2']],
+      [String.raw`select E'\\'; select 2`, [String.raw`select E'\\'`, 'select 2']],
+      [String.raw`select e'\\'; select 2`, [String.raw`select e'\\'`, 'select 2']],
+      [String.raw`select E'\''; select 2`, [String.raw`select E'\''`, 'select 2']],
+      [String.raw`select E'it''s; \'quoted\''; select 2`, [String.raw`select E'it''s; \'quoted\''`, 'select 2']],
+      [String.raw`select E'\\\'; still'; select 2`, [String.raw`select E'\\\'; still'`, 'select 2']],
+      [String.raw`select U&'d\0061t\+000061'; select 2`, [String.raw`select U&'d\0061t\+000061'`, 'select 2']],
+      // standard_conforming_strings is on: a backslash is an ordinary character in '…'.
+      [String.raw`select '\'; select 2`, [String.raw`select '\'`, 'select 2']],
+      [String.raw`select date'\'; select 2`, [String.raw`select date'\'`, 'select 2']],
+      [String.raw`select $$\$$; select '\\'; select 3`, [String.raw`select $$\$$`, String.raw`select '\\'`, 'select 3']],
+    ];
+    for (const [sql, expected] of cases) expect({ sql, split: splitStatements(sql).map((p) => p.text) }).toEqual({ sql, split: expected });
+  });
+
+  it('keeps offsets after a masked backslash', () => {
+    const sql = String.raw`select E'\x41\\', 'a\'; select  2`;
+    expect(maskBackslashes(sql)).toHaveLength(sql.length);
+    const pieces = splitStatements(sql);
+    expect(sql.slice(pieces[1].start, pieces[1].end)).toBe('select  2');
   });
 
   it('returns nothing for whitespace', () => {

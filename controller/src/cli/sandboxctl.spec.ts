@@ -171,6 +171,16 @@ describe('sandboxctl', () => {
     expect(sut.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['PUT /api/admin/pool', 'GET /api/admin/sandboxes/a%2Fb/logs?tail=5']);
   });
 
+  it('logs shows a user\'s terminal escape sequences escaped, as text and as JSON', async () => {
+    const logs = 'WARNING:  \u001b]0;pwned\u0007\u001b[2J\u009b31mhi\n\tdetail\n';
+    const sut = harness({ 'GET /api/admin/sandboxes/mallory/logs': ok({ logs }) });
+    const text = (await sut.run('logs', 'mallory')).stdout;
+    expect(text).toBe('WARNING:  \\x1b]0;pwned\\x07\\x1b[2J\\x9b31mhi\n\tdetail\n');
+    const json = (await sut.run('logs', 'mallory', '--json')).stdout;
+    expect(json).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(JSON.parse(json)).toEqual({ logs });
+  });
+
   it('ends with one stderr line and the exit code of the failure', async () => {
     const sut = harness({ 'GET /api/admin/sandboxes/nobody': () => ({ status: 404, body: { statusCode: 404, message: 'User "nobody" has no sandbox.' } }) });
     expect(await sut.run('inspect', 'nobody')).toEqual({ code: 5, stdout: '', stderr: 'sandboxctl: User "nobody" has no sandbox. [HTTP 404]\n' });

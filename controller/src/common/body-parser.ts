@@ -2,10 +2,12 @@ import { json } from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isUtf8 } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
+import { MAX_JSON_DEPTH, jsonDeeperThan } from './json-depth';
 
 /**
- * express.json with its failures (too large, malformed, wrong charset) answered as our JSON
- * error shape: body-parser's errors happen before Nest's routing and would otherwise be HTML.
+ * express.json with its failures (too large, malformed, wrong charset, nested deeper than
+ * MAX_JSON_DEPTH, checked before parsing) answered as our JSON error shape: body-parser's errors
+ * happen before Nest's routing and would otherwise be HTML.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
   const parse = json({
@@ -13,6 +15,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
     strict: true,
     verify: (_req, _res, buf) => {
       if (!isUtf8(buf)) throw Object.assign(new Error('not UTF-8'), { status: 400, type: 'encoding.invalid' });
+      if (jsonDeeperThan(buf, MAX_JSON_DEPTH)) throw Object.assign(new Error('too deep'), { status: 400, type: 'entity.too.deep' });
     },
   });
   return (req: Request, res: Response, next: NextFunction) =>
@@ -26,7 +29,9 @@ export function jsonBody(limitBytes: number): RequestHandler {
             ? 'The request body is not valid JSON.'
             : err.type === 'encoding.invalid'
               ? 'The request body is not valid UTF-8 text.'
-            : `The request body could not be read (${err.message ?? err.type}).`;
+              : err.type === 'entity.too.deep'
+                ? `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; no request needs that.`
+                : `The request body could not be read (${err.message ?? err.type}).`;
       res.status(status).json({ statusCode: status, error: STATUS_CODES[status], message });
     });
 }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { CapacityError, DrainingError } from '../fleet/fleet.service';
 import { RuntimeUnavailableError } from '../runtime/container-runtime';
+import { ErrorCauses } from './error-causes';
 import { JsonLogger } from './json-logger';
 
 export interface ErrorBody {
@@ -16,6 +17,8 @@ export interface ErrorBody {
 /** Every error leaves as JSON `{ statusCode, error, message }`; never a stack trace. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly causes = new ErrorCauses();
+
   constructor(private readonly log: JsonLogger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -50,11 +53,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const correlationId = randomUUID();
     const err = e as Error;
-    this.log.event('error', 'http', 'unhandled error', { correlationId, error: err?.message, stack: err?.stack });
+    // One stack per cause; the same bug hit by every request must not flood the log.
+    const { cause, first, repeats } = this.causes.sight(e);
+    if (first) this.log.event('error', 'http', 'unhandled error', { correlationId, cause, error: err?.message, stack: err?.stack });
+    else if (repeats) this.log.event('error', 'http', 'unhandled error repeated', { correlationId, cause, repeats, error: err?.message });
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
       error: 'Internal Server Error',
-      message: `Something went wrong on our side (reference ${correlationId}).`,
+      message: `Something went wrong on our side (reference ${correlationId}, cause ${cause}).`,
       correlationId,
     };
   }

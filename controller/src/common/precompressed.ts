@@ -11,7 +11,12 @@ export function precompressed(root: string): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/api/')) return next();
     if (!/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) return next();
-    const rel = req.path === '/' ? 'index.html' : decodeURIComponent(req.path).replace(/^\/+/, '');
+    const decoded = safeDecode(req.path);
+    if (decoded === null) {
+      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: 'The path is not valid percent-encoding.' });
+      return;
+    }
+    const rel = req.path === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
     const file = normalize(join(base, rel));
     if (!file.startsWith(base) || !existsSync(`${file}.gz`) || !statSync(file, { throwIfNoEntry: false })?.isFile()) return next();
     res.setHeader('Content-Encoding', 'gzip');
@@ -20,4 +25,13 @@ export function precompressed(root: string): RequestHandler {
     res.type(extname(file));
     res.sendFile(`${file}.gz`, (err) => err && next(err));
   };
+}
+
+/** decodeURIComponent, or null for a malformed escape (`/%`, `/%ff`) instead of a URIError. */
+export function safeDecode(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
 }

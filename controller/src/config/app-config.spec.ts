@@ -12,6 +12,17 @@ describe(loadConfig.name, () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).devLogin).toBe(false);
   });
 
+  it('reads ALLOWED_HOSTS as lower-case names and refuses what is not a host name', () => {
+    expect(loadConfig({}).allowedHosts).toEqual([]);
+    expect(loadConfig({ ALLOWED_HOSTS: ' Sandbox.Example.com, box.lan., [fd00::1] ' }).allowedHosts).toEqual([
+      'sandbox.example.com',
+      'box.lan',
+      '[fd00::1]',
+    ]);
+    expect(() => loadConfig({ ALLOWED_HOSTS: 'ok.example, evil.example:3000' })).toThrow(/ALLOWED_HOSTS=.*"evil.example:3000" is not a host name/);
+    expect(() => loadConfig({ ALLOWED_HOSTS: '*' })).toThrow(/ALLOWED_HOSTS/);
+  });
+
   it('names every bad variable in one message', () => {
     let err: unknown;
     try {

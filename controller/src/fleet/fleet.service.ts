@@ -15,10 +15,11 @@ import {
   NameConflictError,
   RuntimeEvent,
 } from '../runtime/container-runtime';
+import { AdoptionQueue, LISTING_WAIT_MS, adoptionConnection, unusableNotice } from './recovery';
 import { containerKind, userContainerName } from './sandbox-names';
 
 export type ProvisionSource = 'pool' | 'cold' | 'adopted';
-export type ReapReason = 'idle' | 'lifetime' | 'evicted' | 'reset' | 'removed' | 'died' | 'admin';
+export type ReapReason = 'idle' | 'lifetime' | 'evicted' | 'reset' | 'removed' | 'died' | 'admin' | 'unresponsive';
 
 /** A user's running container, as the controller tracks it. */
 export class Sandbox {
@@ -103,6 +104,7 @@ const RETIRED_BECAUSE: Record<ReapReason, string> = {
   removed: 'was removed by an operator',
   died: 'stopped',
   admin: 'was removed by an operator',
+  unresponsive: 'did not respond and was replaced',
 };
 
 /**
@@ -131,6 +133,11 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly reapCounts: Partial<Record<ReapReason, number>> = {};
   private currentImageId: string | null = null;
   private recovered = false;
+  private recovering?: Promise<void>;
+  private readonly adoptions = new AdoptionQueue();
+  /** Settles once the first recovery has listed the containers and queued their adoptions. */
+  private readonly listed: Promise<void>;
+  private markListed!: () => void;
   private subs: Subscription[] = [];
   private stopped = false;
 
@@ -145,6 +152,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     this.poolTarget = config.warmPool;
     this.slots = new Semaphore(config.startConcurrency);
     this.metrics.poolTarget.set(this.poolTarget);
+    this.listed = new Promise((r) => (this.markListed = r));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -155,8 +163,10 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
       }),
     );
     this.subs.push(interval(this.config.reapIntervalMs, this.clock.scheduler).subscribe(() => void this.tick()));
-    await this.recover().catch((e: Error) =>
-      this.log.event('error', 'fleet', 'recovery failed; will retry', { error: e.message }),
+    // In the background: the API serves while containers are adopted; a user's request waits
+    // for that user's adoption only (untilAdopted).
+    this.track(
+      this.recover().catch((e: Error) => this.log.event('error', 'fleet', 'recovery failed; will retry', { error: e.message })),
     );
   }
 
@@ -216,6 +226,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
       existing.userId ??= userId;
       return existing;
     }
+    await this.untilAdopted(name);
     return this.withLock(name, async () => {
       const sb = this.sandboxes.get(name);
       if (sb && !sb.gone) return sb;
@@ -226,6 +237,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Replaces the user's container with a fresh one and returns when the new one answers. */
   async reset(userId: string): Promise<Sandbox> {
     const name = this.nameFor(userId);
+    await this.untilAdopted(name);
     return this.withLock(name, async () => {
       if (this.draining) throw new DrainingError();
       const old = this.sandboxes.get(name);
@@ -238,6 +250,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Removes the user's sandbox (admin). Returns false when there was none. */
   async removeUser(userId: string, reason: ReapReason = 'removed'): Promise<boolean> {
     const name = this.nameFor(userId);
+    await this.untilAdopted(name);
     return this.withLock(name, async () => {
       const sb = this.sandboxes.get(name);
       const id = sb?.containerId ?? (await this.runtime.inspect(name))?.id;
@@ -493,11 +506,27 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
       if (retried) throw new Error(`container ${name} could not be replaced; try again`);
       return this.provisionOnce(name, userId, true);
     }
-    return this.adopt(info, userId);
+    const sb = await this.adopt(info, userId);
+    if (sb) return sb;
+    if (retried) throw new Error(`container ${name} could not be replaced; try again`);
+    return this.provisionOnce(name, userId, true);
   }
 
-  private async adopt(info: ContainerInfo, userId: string | undefined): Promise<Sandbox> {
-    const client = await this.connector.waitReady(info.socketDir, this.config.readyTimeoutMs);
+  /**
+   * Takes over a running container that holds a user's name, within a short bound (recovery.ts).
+   * One that does not answer is retired and its user told why on the next exec: null.
+   */
+  private async adopt(info: ContainerInfo, userId: string | undefined): Promise<Sandbox | null> {
+    let client: Client;
+    try {
+      client = await adoptionConnection(this.connector, info, this.config.readyTimeoutMs);
+    } catch (e) {
+      const cause = (e as Error).message;
+      this.log.event('warn', 'fleet', 'could not adopt sandbox; replacing it', { user: userId, container: info.name, error: cause });
+      this.deaths.set(info.name, { reason: unusableNotice(cause), at: this.clock.now(), container: info.name });
+      await this.retire(info.id, undefined, 'unresponsive');
+      return null;
+    }
     const now = this.clock.now();
     const sb = new Sandbox(info.name, info.id, info.socketDir, info.createdAt.getTime(), info.imageId, now, 'adopted', userId);
     sb.warmClient = client;
@@ -563,47 +592,92 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
 
   // ---- restart recovery and events ------------------------------------------------------------
 
-  /** Adopts this fleet's containers from the engine after a (re)start; removes the dead ones. */
-  async recover(): Promise<void> {
-    await this.refreshImage();
-    const infos = await this.runtime.list({ 'pgsbx.prefix': this.config.prefix });
+  /**
+   * Adopts this fleet's containers from the engine after a (re)start; removes the dead ones.
+   * Each adoption is bounded (recovery.ts) and holds its user's name lock, a few run at once,
+   * and a user's request runs theirs at once (untilAdopted): one wedged container delays
+   * nobody but its own user, who gets a fresh sandbox and a notice saying why.
+   */
+  recover(): Promise<void> {
+    this.recovering ??= this.recoverOnce().finally(() => (this.recovering = undefined));
+    return this.recovering;
+  }
+
+  private async recoverOnce(): Promise<void> {
+    let infos: ContainerInfo[];
+    try {
+      await this.refreshImage();
+      infos = await this.runtime.list({ 'pgsbx.prefix': this.config.prefix });
+    } finally {
+      this.markListed(); // requests go ahead even when the engine is away (they get its error)
+    }
     const known = new Set([...this.byContainer.keys(), ...this.pool.map((p) => p.containerId)]);
-    await Promise.all(
-      infos
-        .filter((info) => !known.has(info.id))
-        .map(async (info) => {
-          const { kind, userId } = containerKind(this.config.prefix, info.name);
-          if (!info.running || kind === 'gone' || kind === 'unknown') {
-            await this.runtime.remove(info.id).catch(() => undefined);
-            return;
-          }
-          try {
-            if (kind === 'user') {
-              await this.adopt(info, userId);
-              this.log.event('info', 'fleet', 'adopted sandbox', { user: userId, container: info.name });
-            } else if (this.currentImageId && info.imageId !== this.currentImageId) {
-              await this.runtime.remove(info.id);
-            } else {
-              const client = await this.connector.waitReady(info.socketDir, 10_000);
-              this.pool.push({
-                containerId: info.id,
-                name: info.name,
-                socketDir: info.socketDir,
-                createdAt: info.createdAt.getTime(),
-                imageId: info.imageId,
-                client,
-              });
-            }
-          } catch (e) {
-            this.log.event('warn', 'fleet', 'could not adopt; removing', { container: info.name, error: (e as Error).message });
-            await this.runtime.remove(info.id).catch(() => undefined);
-          }
-        }),
-    );
+    const jobs: Promise<void>[] = [];
+    for (const info of infos.filter((i) => !known.has(i.id))) {
+      const { kind, userId } = containerKind(this.config.prefix, info.name);
+      if (kind === 'user') {
+        // Queued and locked now, synchronously: no request for this user can slip in first.
+        const done = this.adoptions.add(info.name, () => this.recoverUser(info, userId));
+        void this.withLock(info.name, () => done);
+        jobs.push(done);
+      } else if (!info.running || kind === 'gone' || kind === 'unknown') {
+        jobs.push(this.runtime.remove(info.id).catch(() => undefined));
+      } else if (this.currentImageId && info.imageId !== this.currentImageId) {
+        jobs.push(this.runtime.remove(info.id).catch(() => undefined));
+      } else {
+        jobs.push(this.adoptions.add(info.name, () => this.recoverPoolEntry(info)));
+      }
+    }
+    await Promise.all(jobs);
     const pruned = await this.runtime.pruneSocketVolumes({ 'pgsbx.prefix': this.config.prefix }).catch(() => 0);
     this.recovered = true;
     this.log.event('info', 'fleet', 'recovered', { sandboxes: this.sandboxes.size, pool: this.pool.length, prunedSocketVolumes: pruned });
     this.refill();
+  }
+
+  private async recoverUser(info: ContainerInfo, userId: string | undefined): Promise<void> {
+    // A retried recovery runs while requests are served: the name may be provisioned meanwhile.
+    if (this.byContainer.has(info.id) || this.sandboxes.has(info.name)) return;
+    if (!info.running) {
+      // Its data is gone with it; say so on the user's next exec instead of starting them afresh silently.
+      this.deaths.set(info.name, {
+        reason: unusableNotice(`it was not running: ${info.exitReason ?? 'stopped'}`),
+        at: this.clock.now(),
+        container: info.name,
+      });
+      await this.retire(info.id, undefined, 'died');
+      return;
+    }
+    if (await this.adopt(info, userId)) {
+      this.log.event('info', 'fleet', 'adopted sandbox', { user: userId, container: info.name });
+    }
+  }
+
+  private async recoverPoolEntry(info: ContainerInfo): Promise<void> {
+    try {
+      const client = await adoptionConnection(this.connector, info, this.config.readyTimeoutMs);
+      this.pool.push({
+        containerId: info.id,
+        name: info.name,
+        socketDir: info.socketDir,
+        createdAt: info.createdAt.getTime(),
+        imageId: info.imageId,
+        client,
+      });
+    } catch (e) {
+      this.log.event('warn', 'fleet', 'could not adopt; removing', { container: info.name, error: (e as Error).message });
+      await this.runtime.remove(info.id).catch(() => undefined);
+    }
+  }
+
+  /** Waits (bounded) for the start-up listing, then runs this name's adoption now if it still waits. */
+  private async untilAdopted(name: string): Promise<void> {
+    if (!this.recovered) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.listed, new Promise((r) => (timer = setTimeout(r, LISTING_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
+    await this.adoptions.hurry(name);
   }
 
   /**

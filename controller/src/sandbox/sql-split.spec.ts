@@ -1,4 +1,4 @@
-import { requestPosition, splitSql } from './sql-split';
+import { maskBackslashes, requestPosition, splitSql } from './sql-split';
 
 describe(splitSql.name, () => {
   it('splits on semicolons outside quotes, dollar quotes and comments', () => {
@@ -14,6 +14,29 @@ describe(splitSql.name, () => {
   it('keeps a function body with semicolons in one piece', () => {
     const sql = 'create function f() returns int language plpgsql as $$ begin return 1; end $$; select f()';
     expect(splitSql(sql)).toHaveLength(2);
+  });
+
+  it('splits after E-strings with backslash escapes, as Postgres reads them', () => {
+    const cases: [string, string[]][] = [
+      [String.raw`select E'\x41'; select 2`, [String.raw`select E'\x41'`, 'select 2']],
+      [String.raw`select E'\\'; select 2`, [String.raw`select E'\\'`, 'select 2']],
+      [String.raw`select e'\\'; select 2`, [String.raw`select e'\\'`, 'select 2']],
+      [String.raw`select E'\''; select 2`, [String.raw`select E'\''`, 'select 2']],
+      [String.raw`select E'it''s; \'quoted\''; select 2`, [String.raw`select E'it''s; \'quoted\''`, 'select 2']],
+      [String.raw`select E'\\\'; still'; select 2`, [String.raw`select E'\\\'; still'`, 'select 2']],
+      [String.raw`select U&'d\0061t\+000061'; select 2`, [String.raw`select U&'d\0061t\+000061'`, 'select 2']],
+      // standard_conforming_strings is on: a backslash is an ordinary character in '…'.
+      [String.raw`select '\'; select 2`, [String.raw`select '\'`, 'select 2']],
+      [String.raw`select date'\'; select 2`, [String.raw`select date'\'`, 'select 2']],
+      [String.raw`select $$\$$; select '\\'; select 3`, [String.raw`select $$\$$`, String.raw`select '\\'`, 'select 3']],
+    ];
+    for (const [sql, expected] of cases) expect({ sql, split: splitSql(sql).map((s) => s.text) }).toEqual({ sql, split: expected });
+  });
+
+  it('keeps every offset when masking backslashes', () => {
+    const sql = String.raw`select E'\x41\\', 'a\' -- \ ; note` + '\\';
+    expect(maskBackslashes(sql)).toHaveLength(sql.length);
+    expect(splitSql(sql)).toHaveLength(1);
   });
 
   it('records where each statement starts in the request', () => {

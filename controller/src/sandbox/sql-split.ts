@@ -13,7 +13,7 @@ export interface SqlStatement {
  * error position can be mapped back onto the whole request.
  */
 export function splitSql(sql: string): SqlStatement[] {
-  const { positions } = parseSplits(sql, true);
+  const { positions } = parseSplits(maskBackslashes(sql), true);
   const comments = positions.filter((p): p is [number, number] => typeof p !== 'number');
   const cuts = [...positions.filter((p): p is number => typeof p === 'number'), sql.length];
   const out: SqlStatement[] = [];
@@ -27,6 +27,19 @@ export function splitSql(sql: string): SqlStatement[] {
     start = end + 1;
   }
   return out;
+}
+
+/**
+ * postgres-semicolons ends an E'' string at any backslash not followed by a quote (`E'\x41'`,
+ * `E'\\'`), and takes an identifier ending in e (`date'…'`) for the E of an E'' string. This
+ * rewrites, keeping every offset, only what it misreads: backslash pairs and backslashes before
+ * anything but a quote become `!` (a backslash matters to the split nowhere but before a quote
+ * in an E'' string), and such an `e` becomes `x`. The result is only ever used for positions.
+ */
+export function maskBackslashes(sql: string): string {
+  return sql
+    .replace(/\\(\\|'|[\s\S]|$)/g, (m, next: string) => (next === '\\' ? '!!' : next === "'" ? m : `!${next}`))
+    .replace(/([A-Za-z0-9_$\u0080-\uffff])[Ee]'/g, "$1x'");
 }
 
 function hasCode(sql: string, start: number, end: number, comments: [number, number][]): boolean {

@@ -13,7 +13,7 @@ export interface StatementPiece {
  * surrounding whitespace (comments inside it are kept, so Postgres positions stay exact).
  */
 export function splitStatements(sql: string): StatementPiece[] {
-  const { positions } = parseSplits(sql, true);
+  const { positions } = parseSplits(maskBackslashes(sql), true);
   const comments: [number, number][] = [];
   const cuts: number[] = [];
   for (const p of positions) {
@@ -33,6 +33,20 @@ export function splitStatements(sql: string): StatementPiece[] {
     from = cut + 1;
   }
   return pieces;
+}
+
+/**
+ * postgres-semicolons ends an E'' string at any backslash not followed by a quote (`E'\x41'`,
+ * `E'\\'`), and takes an identifier ending in e (`date'…'`) for the E of an E'' string. This
+ * rewrites, keeping every offset, only what it misreads: backslash pairs and backslashes before
+ * anything but a quote become `!` (a backslash matters to the split nowhere but before a quote
+ * in an E'' string), and such an `e` becomes `x`. The result is only ever used for positions.
+ * The controller's copy is controller/src/sandbox/sql-split.ts; keep them the same.
+ */
+export function maskBackslashes(sql: string): string {
+  return sql
+    .replace(/\\(\\|'|[\s\S]|$)/g, (m, next: string) => (next === '\\' ? '!!' : next === "'" ? m : `!${next}`))
+    .replace(/([A-Za-z0-9_$\u0080-\uffff])[Ee]'/g, "$1x'");
 }
 
 function commentOnly(sql: string, start: number, end: number, comments: [number, number][]): boolean {

@@ -3,6 +3,7 @@ import type { SandboxDetail, SandboxView } from '../api-types';
 import { confirm } from '../confirm';
 import { parseIntArg } from '../context';
 import type { CliIo } from '../io';
+import { terminalSafe, terminalSafeJson } from '../terminal-text';
 import { inspectView, sandboxTable, SORT_KEYS, SortKey, sortSandboxes, STATES } from '../views';
 import { act, examples, userPath } from './define';
 
@@ -73,6 +74,7 @@ export function registerSandboxCommands(program: Command, io: CliIo): void {
   act<{ tail: string; json?: boolean }>(io, logs, async (ctx, [user], opts) => {
     const tail = parseIntArg(opts.tail, '--tail', 1, 10_000);
     const res = await ctx.client().get<{ logs: string }>(`${userPath(user)}/logs?tail=${tail}`);
-    ctx.out(opts.json ? res.text : res.body.logs);
+    // The log holds what users' SQL made Postgres write: never let it drive the operator's terminal.
+    ctx.out(opts.json ? terminalSafeJson(res.text) : terminalSafe(res.body.logs));
   });
 }
