@@ -158,6 +158,7 @@ describe('Socket volumes across a controller restart (real Docker)', () => {
     expect(docker(['volume', 'ls', '-q', '--filter', `label=pgsbx.prefix=${prefix}`])).toContain(orphan);
 
     second = await startHarness({ SANDBOX_PREFIX: prefix, SANDBOX_WARM_POOL: '1' });
+    await second.fleet.recover(); // recovery runs behind the API: wait for its pruning pass
     expect(docker(['volume', 'ls', '-q', '--filter', `label=pgsbx.prefix=${prefix}`])).not.toContain(orphan);
     const kept = await second.exec(second.token('keeper'), 'select v from kept', 'after-restart');
     expect(rows(kept.body[0])).toEqual([{ v: 'adopted' }]);
