@@ -2,12 +2,12 @@ import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
 
 /**
- * Results at the per-statement text cap (32 MiB): many 1 MiB rows, and two rows just under the
- * 16 MiB single-message guard (one huge string each, the case a single JSON.stringify of a value hits).
+ * Results of 32 MiB, the per-statement text cap: many 1 MiB rows, and two 15 MiB strings (under
+ * the 16 MiB single-message guard) plus 2 MiB — one huge value is one JSON.stringify of it.
  */
 export const BIG_RESULT_SQL = [
-  "select repeat('x', 1024 * 1024) as v from generate_series(1, 33)",
-  "select repeat('x', 16 * 1024 * 1024 - 4096) as v from generate_series(1, 2)",
+  "select repeat('x', 1024 * 1024) as v from generate_series(1, 32)",
+  "select repeat('x', case when g < 3 then 15 else 2 end * 1024 * 1024) as v from generate_series(1, 3) g",
 ];
 
 export interface BigLoadStats {
