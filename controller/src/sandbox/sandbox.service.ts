@@ -18,7 +18,7 @@ import { Notice, SandboxResult, SandboxStatus } from './sandbox-result';
 
 export type { SandboxStatus };
 import { SqlStatement, requestPosition, splitSql } from './sql-split';
-import { MAX_NOTICES, StatementQuery } from './statement-query';
+import { MAX_NOTICES, ResponseBudget, StatementQuery } from './statement-query';
 
 /** One protocol message (a row, an error text) larger than this closes the session. */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -197,11 +197,12 @@ export class SandboxService implements OnModuleDestroy {
 
   private async runAll(sb: Sandbox, session: SqlSession, sql: string, statements: SqlStatement[]): Promise<SandboxResult[]> {
     const results: SandboxResult[] = [];
+    const budget: ResponseBudget = { bytesLeft: this.config.maxResponseBytes };
     for (const stmt of statements) {
       let result: SandboxResult;
       try {
         const client = await this.clientFor(sb, session);
-        result = await this.runOne(sb, session, client, sql, stmt);
+        result = await this.runOne(sb, session, client, sql, stmt, budget);
       } catch (e) {
         if (!(e instanceof ConnectionLost)) throw e;
         session.close();
@@ -234,7 +235,7 @@ export class SandboxService implements OnModuleDestroy {
     return session.client;
   }
 
-  private async runOne(sb: Sandbox, session: SqlSession, client: Client, sql: string, stmt: SqlStatement): Promise<SandboxResult> {
+  private async runOne(sb: Sandbox, session: SqlSession, client: Client, sql: string, stmt: SqlStatement, budget: ResponseBudget): Promise<SandboxResult> {
     const notices: Notice[] = [];
     let dropped = 0;
     const onNotice = (n: NoticeMessage) => {
@@ -242,7 +243,7 @@ export class SandboxService implements OnModuleDestroy {
       notices.push(clean({ severity: n.severity, code: n.code, message: n.message ?? '', detail: n.detail, hint: n.hint, where: n.where }));
     };
     client.on('notice', onNotice);
-    const query = new StatementQuery(stmt.text, this.config.maxRows);
+    const query = new StatementQuery(stmt.text, this.config.maxRows, budget);
     // pg buffers a message until it is complete: one huge value would be held whole. Count the
     // bytes since the last complete message and cut the connection before that can happen.
     const stream = (client as unknown as { connection: { stream: NodeJS.ReadableStream & { destroy(e?: Error): void } } })
