@@ -6,6 +6,9 @@
 
 export const CHUNK_CHARS = 64 * 1024;
 
+/** What JSON.stringify writes differently inside a string: quote, backslash, controls, surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 type Frame =
   | { kind: 'array'; array: readonly unknown[]; i: number }
   | { kind: 'object'; object: Record<string, unknown>; keys: string[]; i: number; any: boolean }
@@ -111,11 +114,13 @@ export class JsonChunks {
     // Never split a surrogate pair: JSON.stringify would escape each half as \udXXX.
     const c = f.str.charCodeAt(end - 1);
     if (end < f.str.length && c >= 0xd800 && c <= 0xdbff) end--;
-    const quoted = JSON.stringify(f.str.slice(f.pos, end));
+    const raw = f.str.slice(f.pos, end);
+    // Most long values need no escaping: then the slice is its own JSON, with no copy to make.
+    const text = NEEDS_ESCAPE.test(raw) ? JSON.stringify(raw).slice(1, -1) : raw;
     f.pos = end;
-    if (end < f.str.length) return quoted.slice(1, -1);
+    if (end < f.str.length) return text;
     this.stack.pop();
-    return quoted.slice(1, -1) + f.close + (f.then === undefined ? '' : this.value(f.then));
+    return text + f.close + (f.then === undefined ? '' : this.value(f.then));
   }
 
   private close(container: object): void {
