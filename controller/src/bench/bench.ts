@@ -3,9 +3,11 @@
  * npm run bench — measures, in one run, against the built controller and real Docker:
  * warm-pool first exec, empty-pool first exec beside a bare `docker run` + first query, reset →
  * next exec, select-1 throughput through the controller beside pgbench on the same sandbox, and
- * memory with many idle sandboxes alive. Prints a table; writes bench-output/report.md + chart.svg.
+ * another user's latency under hostile loads and under big results, and memory with many idle
+ * sandboxes alive. Prints a table; writes bench-output/report.md + chart.svg.
  * Targets are reported, never asserted: these machines are noisy.
- *   BENCH_SANDBOXES (default 200), BENCH_SAMPLES (default 30), BENCH_SECONDS (default 5)
+ *   BENCH_SANDBOXES (default 200), BENCH_SAMPLES (default 30), BENCH_SECONDS (default 5),
+ *   BENCH_ONLY (comma-separated scenario names, e.g. big-results; default all)
  */
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -17,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { PinnedSocket } from '../db/pinned-socket';
+import { BIG_RESULT_SQL, peakRss, pullBigResults } from './big-results-load';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
@@ -26,6 +29,7 @@ const IMAGE = process.env.SANDBOX_IMAGE ?? 'pgsbx/postgres:17';
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
 const SANDBOXES = Number(process.env.BENCH_SANDBOXES ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 const POOL = 4;
 const MEMORY = '512m';
 
@@ -315,17 +319,19 @@ async function throughput(): Promise<void> {
 }
 
 /** Another user's select-1 latency, quiet and then while three users run hostile loads. */
+/** `n` select-1 latencies of user `calm`, one at a time, 20 ms apart. */
+async function probe(n: number): Promise<number[]> {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = now();
+    await exec('calm', 'select 1');
+    xs.push(now() - t);
+    await sleep(20);
+  }
+  return xs;
+}
+
 async function otherUserUnderLoad(): Promise<void> {
-  const probe = async (n: number) => {
-    const xs: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const t = now();
-      await exec('calm', 'select 1');
-      xs.push(now() - t);
-      await sleep(20);
-    }
-    return xs;
-  };
   await exec('calm', 'select 1');
   const hostile: [string, string][] = [
     ['cpu', 'select count(*) from generate_series(1, 30000000)'],
@@ -347,6 +353,33 @@ async function otherUserUnderLoad(): Promise<void> {
   const q = record('other user select 1, quiet', quiet);
   const l = record('other user select 1, while 3 users run CPU, memory and temp-file loads on 4 sessions each', loaded);
   notes.push(`Another user's select 1 under hostile load: median ${(l.median / q.median).toFixed(1)}× the quiet median (p95 ${fmt(q.p95)} → ${fmt(l.p95)} ms).`);
+}
+
+/** Another user's select-1 latency, quiet and then while two users pull 32 MiB results back to back. */
+async function otherUserUnderBigResults(controller: ChildProcess): Promise<void> {
+  const pullers = ['big-1', 'big-2'];
+  await exec('calm', 'select 1');
+  for (const [i, u] of pullers.entries()) {
+    const [r] = await exec(u, BIG_RESULT_SQL[i % BIG_RESULT_SQL.length]);
+    if (!r.rows?.length) throw new Error(`big results: ${u} got no rows`);
+  }
+  const n = Math.max(100, SAMPLES * 5);
+  const quiet = await probe(n);
+  const rss = peakRss(controller.pid as number);
+  const load = pullBigResults(base, (u) => sign(u), pullers);
+  await sleep(1000);
+  const loaded = await probe(n);
+  const stats = await load.stop();
+  const peak = rss.stop();
+  const q = record('other user select 1, quiet (big-results run)', quiet);
+  const l = record('other user select 1, while 2 users pull 32 MiB results back to back', loaded, 'ms', 'p99 ≤ 3 × quiet p99');
+  l.met = l.p99 <= 3 * q.p99;
+  rows.push({ what: 'controller peak RSS while 2 users pull 32 MiB results', n: 1, median: peak / 1048576, p95: NaN, p99: NaN, unit: 'MiB' });
+  notes.push(
+    `Big results: another user's select 1 p50/p95/p99 ${fmt(q.median)}/${fmt(q.p95)}/${fmt(q.p99)} ms quiet → ` +
+      `${fmt(l.median)}/${fmt(l.p95)}/${fmt(l.p99)} ms loaded (p99 ${(l.p99 / q.p99).toFixed(1)}×); ` +
+      `${stats.responses} big responses (${(stats.bytes / 1048576).toFixed(0)} MiB, ${stats.failures} failed); controller peak RSS ${(peak / 1048576).toFixed(0)} MiB.`,
+  );
 }
 
 async function manyIdle(controller: ChildProcess): Promise<void> {
@@ -448,13 +481,15 @@ async function main(): Promise<void> {
     }
     await poolAt(POOL);
     log('controller up, pool warm');
-    await warmFirstExec();
-    await resetThenExec();
-    await emptyPoolVsBare();
+    const want = (name: string) => ONLY.length === 0 || ONLY.includes(name);
+    if (want('warm')) await warmFirstExec();
+    if (want('reset')) await resetThenExec();
+    if (want('cold')) await emptyPoolVsBare();
     await poolAt(POOL);
-    await throughput();
-    await otherUserUnderLoad();
-    if (SANDBOXES > 0) await manyIdle(controller);
+    if (want('throughput')) await throughput();
+    if (want('hostile')) await otherUserUnderLoad();
+    if (want('big-results')) await otherUserUnderBigResults(controller);
+    if (want('idle') && SANDBOXES > 0) await manyIdle(controller);
   } finally {
     controller.kill('SIGTERM');
     cleanup();

@@ -28,6 +28,7 @@ export class AppConfig {
   pidsLimit!: number;
   maxRows!: number;
   maxSqlBytes!: number;
+  maxResponseBytes!: number;
   maxSessions!: number;
   maxStatements!: number;
   startConcurrency!: number;
@@ -121,6 +122,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   c.pidsLimit = read('SANDBOX_PIDS', '64', int(16, 4096));
   c.maxRows = read('SANDBOX_MAX_ROWS', '10000', int(1, 1_000_000));
   c.maxSqlBytes = read('SANDBOX_MAX_SQL', '100k', bytes(1));
+  c.maxResponseBytes = read('SANDBOX_MAX_RESPONSE', '64m', bytes(1024 * 1024));
   c.maxSessions = read('SANDBOX_MAX_SESSIONS', '4', int(1, 10));
   c.maxStatements = read('SANDBOX_MAX_STATEMENTS', '1000', int(1, 100_000));
   c.startConcurrency = read('SANDBOX_START_CONCURRENCY', '4', int(1, 64));

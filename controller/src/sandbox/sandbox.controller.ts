@@ -5,7 +5,8 @@ import { AuthUser, Premium } from '../auth/roles';
 import { MetricsService } from '../common/metrics.service';
 import { ExecRequestDto, SessionRequestDto } from './exec-request.dto';
 import { CancelResult, SandboxResult } from './sandbox-result';
-import { SandboxService, SandboxStatus } from './sandbox.service';
+import { writeJson } from './result-writer';
+import { ExecOutcome, SandboxService, SandboxStatus } from './sandbox.service';
 
 @Controller('api/sandbox')
 @Premium()
@@ -15,21 +16,24 @@ export class SandboxController {
     private readonly metrics: MetricsService,
   ) {}
 
+  /**
+   * Answers `SandboxResult[]`, written in chunks by writeJson rather than Nest's res.json: one
+   * JSON.stringify of a big result would hold every other user's request. Errors thrown before
+   * the first byte still go through the exception filter.
+   */
   @Post('exec')
   @HttpCode(200)
-  async exec(
-    @CurrentUser() user: AuthUser,
-    @Body() body: ExecRequestDto,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<SandboxResult[]> {
+  async exec(@CurrentUser() user: AuthUser, @Body() body: ExecRequestDto, @Res() res: Response): Promise<void> {
     const stop = this.metrics.execSeconds.startTimer();
+    let outcome: ExecOutcome;
     try {
-      const { results, replaced } = await this.sandboxes.exec(user.userId, body.sql, body.session);
-      if (replaced) res.setHeader('X-Sandbox-Replaced', replaced);
-      return results;
+      outcome = await this.sandboxes.exec(user.userId, body.sql, body.session);
     } finally {
       stop();
     }
+    if (outcome.replaced) res.setHeader('X-Sandbox-Replaced', outcome.replaced);
+    res.status(200).setHeader('Content-Type', 'application/json; charset=utf-8');
+    await writeJson(res, outcome.results satisfies SandboxResult[]);
   }
 
   @Post('reset')

@@ -19,7 +19,7 @@ import { MAX_MESSAGE_BYTES, MessageSizeGuard } from './message-size-guard';
 import { CancelResult, Notice, SandboxResult, SandboxStatus } from './sandbox-result';
 import { SqlSession } from './sql-session';
 import { SqlStatement, requestPosition, splitSql } from './sql-split';
-import { MAX_NOTICES, StatementQuery } from './statement-query';
+import { MAX_NOTICES, ResponseBudget, StatementQuery } from './statement-query';
 import { StatementWatchdog } from './statement-watchdog';
 import { StopMessages } from './stop-messages';
 
@@ -195,6 +195,7 @@ export class SandboxService implements OnModuleDestroy {
     deadline: number,
   ): Promise<SandboxResult[]> {
     const results: SandboxResult[] = [];
+    const budget: ResponseBudget = { bytesLeft: this.config.maxResponseBytes };
     for (const stmt of statements) {
       let result: SandboxResult;
       if (performance.now() >= deadline) {
@@ -210,7 +211,7 @@ export class SandboxService implements OnModuleDestroy {
       }
       try {
         const client = await this.clientFor(sb, session);
-        result = await this.runOne(sb, session, client, sql, stmt, deadline);
+        result = await this.runOne(sb, session, client, sql, stmt, deadline, budget);
       } catch (e) {
         if (!(e instanceof ConnectionLost)) throw e;
         session.close();
@@ -254,6 +255,7 @@ export class SandboxService implements OnModuleDestroy {
     sql: string,
     stmt: SqlStatement,
     deadline: number,
+    budget: ResponseBudget,
   ): Promise<SandboxResult> {
     const notices: Notice[] = [];
     let dropped = 0;
@@ -262,7 +264,7 @@ export class SandboxService implements OnModuleDestroy {
       notices.push(clean({ severity: n.severity, code: n.code, message: n.message ?? '', detail: n.detail, hint: n.hint, where: n.where }));
     };
     client.on('notice', onNotice);
-    const query = new StatementQuery(stmt.text, this.config.maxRows);
+    const query = new StatementQuery(stmt.text, this.config.maxRows, budget);
     const guard = new MessageSizeGuard(client);
     const watchdog = this.watch(sb, client, query.done);
     const untilDeadline = deadline - performance.now();

@@ -7,6 +7,8 @@ interface FieldDescription {
   dataTypeID: number;
 }
 interface DataRowMessage {
+  /** Bytes of the message on the wire. */
+  length: number;
   fields: (string | null)[];
 }
 interface CommandCompleteMessage {
@@ -18,6 +20,14 @@ interface CopyDataMessage {
 
 /** Rows kept per statement stop here (in characters of row text), marked truncated. */
 export const MAX_RESULT_CHARS = 32 * 1024 * 1024;
+/**
+ * What the statements of one request may still return, in bytes (SANDBOX_MAX_RESPONSE), shared by
+ * them. A row counts its bytes on the wire plus its column names: about its JSON size.
+ */
+export interface ResponseBudget {
+  bytesLeft: number;
+}
+
 /** Notices kept per statement; the rest are counted. */
 export const MAX_NOTICES = 100;
 
@@ -50,10 +60,12 @@ export class StatementQuery implements Submittable {
   private copyTail = '';
   private copyRefused = false;
   private chars = 0;
+  private nameBytes = 0;
 
   constructor(
     private readonly text: string,
     private readonly maxRows: number,
+    private readonly budget: ResponseBudget = { bytesLeft: Infinity },
   ) {
     this.done = new Promise((resolve) => (this.settle = resolve));
   }
@@ -75,10 +87,11 @@ export class StatementQuery implements Submittable {
   handleRowDescription(msg: { fields: FieldDescription[] }): void {
     this.outcome.fields = msg.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
     this.parsers = msg.fields.map((f) => valueParser(f.dataTypeID));
+    this.nameBytes = msg.fields.reduce((n, f) => n + Buffer.byteLength(f.name) + 2, 0);
   }
 
   handleDataRow(msg: DataRowMessage): void {
-    if (this.outcome.rows.length >= this.maxRows || this.chars > MAX_RESULT_CHARS) {
+    if (this.outcome.rows.length >= this.maxRows || this.chars > MAX_RESULT_CHARS || !this.spend(msg.length + this.nameBytes)) {
       this.outcome.truncated = true;
       return;
     }
@@ -126,7 +139,7 @@ export class StatementQuery implements Submittable {
     this.copyTail = lines.pop() ?? '';
     for (const line of lines) {
       this.chars += line.length;
-      if (this.outcome.rows.length >= this.maxRows || this.chars > MAX_RESULT_CHARS) {
+      if (this.outcome.rows.length >= this.maxRows || this.chars > MAX_RESULT_CHARS || !this.spend(Buffer.byteLength(line) + 12)) {
         this.outcome.truncated = true;
         break;
       }
@@ -149,6 +162,16 @@ export class StatementQuery implements Submittable {
 
   handleReadyForQuery(): void {
     this.finish();
+  }
+
+  /** Takes a row's bytes from the request's budget; once one does not fit, none after it does. */
+  private spend(bytes: number): boolean {
+    if (bytes > this.budget.bytesLeft) {
+      this.budget.bytesLeft = 0;
+      return false;
+    }
+    this.budget.bytesLeft -= bytes;
+    return true;
   }
 
   private finish(): void {
