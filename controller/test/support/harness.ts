@@ -63,6 +63,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     SANDBOX_STATEMENT_TIMEOUT: '10s',
     SANDBOX_SOCKET_ROOT: mkdtempSync(join(tmpdir(), 'pgsbx-sock-')),
     LOG_LEVEL: 'warn',
+    ...(process.env.SANDBOX_IMAGE ? { SANDBOX_IMAGE: process.env.SANDBOX_IMAGE } : {}),
     ...env,
     SANDBOX_PREFIX: prefix,
     PORT: '0',
