@@ -9,6 +9,8 @@
 #   (PostgreSQL would otherwise run its script as superuser into the user's own schema).
 # - PostGIS' pseudo-versions (ANY, TEMPLATED, unpackaged) and pgvector's old upgrade scripts go:
 #   those extensions have one installable version and no ALTER EXTENSION UPDATE path.
+# - no-temp-objects.sql is prepended to each of their scripts: they refuse to run in a session
+#   with temporary tables or types, which the script's search_path would otherwise reach.
 # - append/<script>.sql is appended to the extension script of that name (grants the sandbox
 #   role needs); the build fails if that script is missing, so a package upgrade is noticed.
 set -eu
@@ -39,6 +41,12 @@ for ext in postgis postgis_raster postgis_topology; do
   rm -f "$dir/$ext"--*ANY*.sql "$dir/$ext"--*TEMPLATED*.sql "$dir/$ext"--unpackaged*.sql
 done
 rm -f "$dir"/vector--*--*.sql
+
+for ext in $allow; do
+  for script in "$dir/$ext"--*.sql; do
+    { cat "$here/no-temp-objects.sql"; cat "$script"; } >"$script.new" && mv "$script.new" "$script"
+  done
+done
 
 for extra in "$here"/append/*.sql; do
   target="$dir/$(basename "$extra")"
