@@ -18,6 +18,15 @@ DROP DATABASE postgres;
 -- (template0 never allowed them).
 ALTER DATABASE template1 WITH ALLOW_CONNECTIONS false;
 -- The public schema is owned by pg_database_owner (PG 15+), i.e. by sandbox here.
+-- Extensions install into schemas sandbox can use but not create in (their control files say
+-- so, see extensions/harden.sh): extension scripts run as superuser with search_path = that
+-- schema, its required schemas, pg_temp, so nothing the user creates can stand in for a name a
+-- script uses. topology is made here so that the user cannot make it first. No extension is
+-- pre-installed: an idle sandbox stays small.
+CREATE SCHEMA extensions;
+CREATE SCHEMA topology;
+GRANT USAGE ON SCHEMA extensions, topology TO PUBLIC;
+ALTER DATABASE sandbox SET search_path = "$user", public, extensions;
 REVOKE ALL ON DATABASE sandbox FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE sandbox TO pgsbx_admin;
 -- Server-side large-object import/export need superuser already; make the refusal explicit.

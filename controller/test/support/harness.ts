@@ -61,6 +61,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     SANDBOX_WARM_POOL: '1',
     SANDBOX_STATEMENT_TIMEOUT: '10s',
     LOG_LEVEL: 'warn',
+    ...(process.env.SANDBOX_IMAGE ? { SANDBOX_IMAGE: process.env.SANDBOX_IMAGE } : {}),
     ...env,
     SANDBOX_PREFIX: prefix,
     PORT: '0',
