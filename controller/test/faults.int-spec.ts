@@ -1,8 +1,6 @@
 import { signToken, sleep, until } from './support/util';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { openSync } from 'node:fs';
 import type { RowsResult } from '../src/sandbox/sandbox-result';
 import { spawnController } from './support/controller-process';
 import { Harness, containersOf, docker, removeContainers, startHarness, testPrefix } from './support/harness';
@@ -28,11 +26,9 @@ describe('Faults (real Docker)', () => {
   describe('the controller killed during provisioning', () => {
     const prefix = testPrefix();
     const secret = 'k'.repeat(40);
-    const socketRoot = mkdtempSync(join(tmpdir(), 'pgsbx-sock-'));
-    const env = { SANDBOX_PREFIX: prefix, JWT_SECRET: secret, SANDBOX_WARM_POOL: '1', SANDBOX_SOCKET_ROOT: socketRoot, WEB_DIST: '/nonexistent' };
+    const env = { SANDBOX_PREFIX: prefix, JWT_SECRET: secret, SANDBOX_WARM_POOL: '1', WEB_DIST: '/nonexistent' };
     afterAll(() => {
       removeContainers(prefix);
-      rmSync(socketRoot, { recursive: true, force: true });
     });
 
     it('leaves no orphan and no duplicate after the restart', async () => {

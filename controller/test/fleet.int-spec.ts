@@ -1,7 +1,4 @@
 import { signToken, sleep, until } from './support/util';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ErrorResult, RowsResult } from '../src/sandbox/sandbox-result';
 import { spawnController } from './support/controller-process';
 import { Harness, containersOf, removeContainers, startHarness, testPrefix } from './support/harness';
@@ -147,17 +144,15 @@ describe('Fleet lifecycle (real Docker)', () => {
   describe('restart recovery', () => {
     const prefix = testPrefix();
     const secret = 'r'.repeat(40);
-    const socketRoot = mkdtempSync(join(tmpdir(), 'pgsbx-sock-'));
     const env = {
       SANDBOX_PREFIX: prefix,
       JWT_SECRET: secret,
       SANDBOX_WARM_POOL: '2',
-      SANDBOX_SOCKET_ROOT: socketRoot,
+     
       WEB_DIST: '/nonexistent',
     };
     afterAll(() => {
       removeContainers(prefix);
-      rmSync(socketRoot, { recursive: true, force: true });
     });
 
     it('kill -9 under traffic, then start again: sandboxes adopted with their data, no duplicates, pool refilled', async () => {

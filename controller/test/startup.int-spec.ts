@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ErrorResult, RowsResult, SandboxResult } from '../src/sandbox/sandbox-result';
 import { ControllerProcess, spawnController } from './support/controller-process';
 import { containersOf, docker, removeContainers, testPrefix } from './support/harness';
@@ -11,8 +8,7 @@ const rows = (r: SandboxResult | undefined) => (r as RowsResult | undefined)?.ro
 describe('Start-up never waits on one tenant (real Docker)', () => {
   const prefix = testPrefix();
   const secret = 's'.repeat(40);
-  const socketRoot = mkdtempSync(join(tmpdir(), 'pgsbx-sock-'));
-  const env = { SANDBOX_PREFIX: prefix, JWT_SECRET: secret, SANDBOX_WARM_POOL: '1', SANDBOX_SOCKET_ROOT: socketRoot, WEB_DIST: '/nonexistent' };
+  const env = { SANDBOX_PREFIX: prefix, JWT_SECRET: secret, SANDBOX_WARM_POOL: '1', WEB_DIST: '/nonexistent' };
   const running: ControllerProcess[] = [];
   const tokens = { a: signToken({ sub: 'a', role: 'pro' }, secret), b: signToken({ sub: 'b', role: 'pro' }, secret), c: signToken({ sub: 'c', role: 'pro' }, secret) };
   const exec = (url: string, user: keyof typeof tokens, sql: string) =>
@@ -28,7 +24,6 @@ describe('Start-up never waits on one tenant (real Docker)', () => {
     const paused = docker(['ps', '-q', '--filter', 'status=paused', '--filter', `label=pgsbx.prefix=${prefix}`]).split('\n').filter(Boolean);
     if (paused.length) docker(['unpause', ...paused]);
     removeContainers(prefix);
-    rmSync(socketRoot, { recursive: true, force: true });
   });
 
   it('serves B at once after a restart while A (connection limit 0) and C (paused) get fresh sandboxes with a notice; nothing duplicated', async () => {
