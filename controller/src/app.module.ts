@@ -6,7 +6,7 @@ import { Clock } from './common/clock';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { JsonLogger } from './common/json-logger';
 import { MetricsService } from './common/metrics.service';
-import { RateLimitGuard } from './common/rate-limit.guard';
+import { RateLimitGuard } from './http/rate-limit.guard';
 import { AppConfig } from './config/app-config';
 import { PgSandboxConnector, SandboxConnector } from './db/sandbox-connector';
 import { AdminController } from './fleet/admin.controller';

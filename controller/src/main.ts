@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { hostCheck } from './auth/host-check';
-import { jsonBody } from './common/body-parser';
-import { precompressed } from './common/precompressed';
+import { jsonBody } from './http/body-parser';
+import { precompressed } from './http/precompressed';
 import { JsonLogger } from './common/json-logger';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 
