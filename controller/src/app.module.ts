@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AccessGuard } from './auth/access.guard';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
-import { HttpExceptionFilter } from './common/http-exception.filter';
+import { HttpExceptionFilter } from './http/http-exception.filter';
 import { JsonLogger } from './common/json-logger';
 import { MetricsService } from './common/metrics.service';
 import { RateLimitGuard } from './http/rate-limit.guard';

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { CapacityError, DrainingError } from '../fleet/fleet.service';
 import { RuntimeUnavailableError } from '../runtime/container-runtime';
-import { ErrorCauses } from './error-causes';
-import { JsonLogger } from './json-logger';
+import { ErrorCauses } from '../common/error-causes';
+import { JsonLogger } from '../common/json-logger';
 
 export interface ErrorBody {
   statusCode: number;
