@@ -12,6 +12,7 @@ import { PgSandboxConnector, SandboxConnector } from './db/sandbox-connector';
 import { AdminController } from './fleet/admin.controller';
 import { FleetService } from './fleet/fleet.service';
 import { HealthController } from './fleet/health.controller';
+import { OpenApiModule } from './openapi/openapi.module';
 import { ContainerRuntime } from './runtime/container-runtime';
 import { DockerRuntime } from './runtime/docker-runtime';
 import { SandboxController } from './sandbox/sandbox.controller';
@@ -34,7 +35,7 @@ export class AppModule {
     const coreModule: DynamicModule = { module: CoreModule, global: true, providers: core, exports: [AppConfig, JsonLogger] };
     return {
       module: AppModule,
-      imports: [coreModule, AuthModule],
+      imports: [coreModule, AuthModule, OpenApiModule],
       controllers: [SandboxController, AdminController, HealthController],
       providers: [
         { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }) },

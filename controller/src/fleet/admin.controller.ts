@@ -12,6 +12,8 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiQuery } from '@nestjs/swagger';
+import type { FleetStats, PoolStatus, ReapResult, RemoveResult, SandboxDetail, SandboxLogs, SandboxView } from '@pgsbx/contract';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Admin } from '../auth/roles';
@@ -19,30 +21,24 @@ import { parseDuration } from '../common/duration';
 import { ContainerRuntime, ContainerStats } from '../runtime/container-runtime';
 import { SandboxService } from '../sandbox/sandbox.service';
 import { PoolSizeDto, ReapRequestDto } from './admin.dto';
+import {
+  FleetStatsDto,
+  PoolStatusDto,
+  ReapResultDto,
+  RemoveResultDto,
+  SandboxDetailDto,
+  SandboxLogsDto,
+  SandboxViewDto,
+} from './admin-views.dto';
 import { FleetService, Sandbox } from './fleet.service';
 
-export interface SandboxView {
-  user: string | null;
-  container: string;
-  containerId: string;
-  state: 'ready' | 'busy';
-  source: string;
-  /** When the user got this container (for an adopted one: when this controller adopted it). */
-  createdAt: string;
-  containerCreatedAt: string;
-  lastUsedAt: string;
-  idleMs: number;
-  memoryBytes: number | null;
-  cpuPercent: number | null;
-  sessions: string[];
-  image: string;
-}
-
 const STATS_TTL_MS = 2000;
+const FORCE = ApiQuery({ name: 'force', required: false, description: 'true: go ahead even while a statement runs.' });
 
 /** The operators' API, spoken by sandboxctl. */
 @Controller('api/admin')
 @Admin()
+@ApiBearerAuth()
 export class AdminController {
   /** Engine stats are slow and `top` polls: one call per container per two seconds at most. */
   private readonly statsCache = new Map<string, { at: number; stats: Promise<ContainerStats | null> }>();
@@ -56,19 +52,24 @@ export class AdminController {
   ) {}
 
   @Get('sandboxes')
+  @ApiOkResponse({ type: [SandboxViewDto] })
+  @ApiQuery({ name: 'stats', required: false, description: '0 or false: skip the engine stats (memory, CPU).' })
   async list(@Query('stats') stats?: string): Promise<SandboxView[]> {
     const withStats = stats !== '0' && stats !== 'false';
     return Promise.all(this.fleet.list().map((sb) => this.view(sb, withStats)));
   }
 
   @Get('sandboxes/:user')
-  async inspect(@Param('user') user: string): Promise<SandboxView & { status: ReturnType<SandboxService['status']> }> {
+  @ApiOkResponse({ type: SandboxDetailDto })
+  async inspect(@Param('user') user: string): Promise<SandboxDetail> {
     const sb = this.need(user);
     return { ...(await this.view(sb, true)), status: this.sandboxes.status(user) };
   }
 
   @Get('sandboxes/:user/logs')
-  async logs(@Param('user') user: string, @Query('tail', new ParseIntPipe({ optional: true })) tail?: number): Promise<{ logs: string }> {
+  @ApiOkResponse({ type: SandboxLogsDto })
+  @ApiQuery({ name: 'tail', required: false, type: 'integer', description: 'Lines from the end (default 100, at most 10000).' })
+  async logs(@Param('user') user: string, @Query('tail', new ParseIntPipe({ optional: true })) tail?: number): Promise<SandboxLogs> {
     const sb = this.need(user);
     return { logs: await this.runtime.logs(sb.containerId, Math.min(Math.max(tail ?? 100, 1), 10_000)) };
   }
@@ -76,13 +77,17 @@ export class AdminController {
   /** A busy sandbox (a statement running) is a 409 unless ?force=true: the statement would be cut. */
   @Post('sandboxes/:user/reset')
   @HttpCode(200)
+  @ApiOkResponse({ type: SandboxViewDto })
+  @FORCE
   async reset(@Param('user') user: string, @Query('force') force?: string): Promise<SandboxView> {
     this.notBusy(this.need(user), force, 'reset');
     return this.view(await this.fleet.reset(user), false);
   }
 
   @Delete('sandboxes/:user')
-  async remove(@Param('user') user: string, @Query('force') force?: string): Promise<{ removed: boolean }> {
+  @ApiOkResponse({ type: RemoveResultDto })
+  @FORCE
+  async remove(@Param('user') user: string, @Query('force') force?: string): Promise<RemoveResult> {
     const sb = this.fleet.find(user);
     if (sb) this.notBusy(sb, force, 'remove');
     if (!(await this.fleet.removeUser(user, 'admin'))) throw new NotFoundException(`User "${user}" has no sandbox.`);
@@ -91,39 +96,45 @@ export class AdminController {
 
   @Post('reap')
   @HttpCode(200)
-  async reap(@Body() body: ReapRequestDto) {
+  @ApiOkResponse({ type: ReapResultDto })
+  async reap(@Body() body: ReapRequestDto): Promise<ReapResult> {
     const idleMs = body.idle ? parseDuration(body.idle) : this.config.idleTimeoutMs;
     const reaped = await this.fleet.sweep({ dryRun: body.dryRun === true, idleMs });
     return { dryRun: body.dryRun === true, idleMs, reaped };
   }
 
   @Get('pool')
-  pool() {
+  @ApiOkResponse({ type: PoolStatusDto })
+  pool(): PoolStatus {
     return this.fleet.poolStatus;
   }
 
   @Put('pool')
-  setPool(@Body() body: PoolSizeDto) {
+  @ApiOkResponse({ type: PoolStatusDto })
+  setPool(@Body() body: PoolSizeDto): PoolStatus {
     this.fleet.setPoolTarget(body.size);
     return this.fleet.poolStatus;
   }
 
   @Post('drain')
   @HttpCode(200)
-  drain() {
+  @ApiOkResponse({ type: PoolStatusDto })
+  drain(): PoolStatus {
     this.fleet.setDraining(true);
     return this.fleet.poolStatus;
   }
 
   @Post('undrain')
   @HttpCode(200)
-  undrain() {
+  @ApiOkResponse({ type: PoolStatusDto })
+  undrain(): PoolStatus {
     this.fleet.setDraining(false);
     return this.fleet.poolStatus;
   }
 
   @Get('stats')
-  stats() {
+  @ApiOkResponse({ type: FleetStatsDto })
+  stats(): FleetStats {
     return this.fleet.stats();
   }
 

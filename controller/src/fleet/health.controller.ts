@@ -1,10 +1,13 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import type { Health } from '@pgsbx/contract';
 import type { Response } from 'express';
 import { Public } from '../auth/roles';
 import { MetricsService } from '../common/metrics.service';
 import { ContainerRuntime } from '../runtime/container-runtime';
 import { AppConfig } from '../config/app-config';
 import { FleetService } from './fleet.service';
+import { HealthDto } from './health.dto';
 
 const VERSION = (require('../../package.json') as { version: string }).version;
 
@@ -21,7 +24,9 @@ export class HealthController {
 
   @Public()
   @Get('healthz')
-  async health(@Res({ passthrough: true }) res: Response) {
+  @ApiOkResponse({ type: HealthDto })
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'Docker or the sandbox image is missing.' })
+  async health(@Res({ passthrough: true }) res: Response): Promise<Health> {
     let docker = true;
     let image = false;
     try {
@@ -45,6 +50,8 @@ export class HealthController {
   @Public()
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus metrics.', schema: { type: 'string' } })
   metricsText(): Promise<string> {
     return this.metrics.registry.metrics();
   }
