@@ -29,7 +29,7 @@ import {
   SandboxDetailDto,
   SandboxLogsDto,
   SandboxViewDto,
-} from './admin-views.dto';
+} from '../admin/admin-views.dto';
 import { FleetService, Sandbox } from './fleet.service';
 
 const STATS_TTL_MS = 2000;

@@ -7,7 +7,7 @@ import { MetricsService } from '../common/metrics.service';
 import { ContainerRuntime } from '../runtime/container-runtime';
 import { AppConfig } from '../config/app-config';
 import { FleetService } from './fleet.service';
-import { HealthDto } from './health.dto';
+import { HealthDto } from '../health/health.dto';
 
 const VERSION = (require('../../package.json') as { version: string }).version;
 

@@ -1,7 +1,7 @@
 // GET /healthz's answer for the OpenAPI document; implements the contract's Health.
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { Health } from '@pgsbx/contract';
-import { PoolStatusDto } from './admin-views.dto';
+import { PoolStatusDto } from '../admin/admin-views.dto';
 
 @ApiSchema({ name: 'ImageStatus' })
 export class ImageStatusDto {
