@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import { SandboxConnector } from '../db/sandbox-connector';
 import type { ContainerInfo } from '../runtime/container-runtime';
-import { ADOPT_READY_MS, AdoptionQueue, adoptionConnection } from './recovery';
+import { ADOPT_READY_MS, AdoptionQueue, adoptionConnection } from './adoption';
 
 const flush = () => new Promise((r) => setImmediate(r));
 
