@@ -1,6 +1,6 @@
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
-import { AdminController } from '../fleet/admin.controller';
-import { HealthController } from '../fleet/health.controller';
+import { AdminController } from '../admin/admin.controller';
+import { HealthController } from '../health/health.controller';
 import { OpenApiController } from '../openapi/openapi.controller';
 import { SandboxController } from '../sandbox/sandbox.controller';
 import { AuthController } from './auth.controller';
