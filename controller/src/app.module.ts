@@ -14,6 +14,7 @@ import { AppConfig } from './config/app-config';
 import { PgSandboxConnector, SandboxConnector } from './db/sandbox-connector';
 import { FleetModule } from './fleet/fleet.module';
 import { HealthModule } from './health/health.module';
+import { OpenApiModule } from './openapi/openapi.module';
 import { ContainerRuntime } from './runtime/container-runtime';
 import { DockerRuntime } from './runtime/docker-runtime';
 import { SandboxController } from './sandbox/sandbox.controller';
@@ -48,7 +49,7 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [coreModule, AuthModule, FleetModule, HealthModule],
+      imports: [coreModule, AuthModule, FleetModule, HealthModule, OpenApiModule],
       // Admin stays here while SandboxService has no module of its own to import it from.
       controllers: [SandboxController, AdminController],
       providers: [

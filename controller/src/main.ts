@@ -8,6 +8,7 @@ import { hostCheck } from './auth/host-check';
 import { jsonBody } from './common/body-parser';
 import { precompressed } from './common/precompressed';
 import { JsonLogger } from './common/json-logger';
+import { OpenApiDocument } from './openapi/openapi-document';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 
 export async function createApp(config: AppConfig, logger: JsonLogger, overrides = [] as Parameters<typeof AppModule.register>[0]['overrides']) {
@@ -22,6 +23,7 @@ export async function createApp(config: AppConfig, logger: JsonLogger, overrides
   // Results are never cached by clients; hashing every response body for an ETag is wasted CPU.
   app.set('etag', false);
   app.enableShutdownHooks();
+  app.get(OpenApiDocument).publish(app);
   if (existsSync(join(config.webDist, 'index.html'))) {
     app.use(precompressed(config.webDist));
     app.useStaticAssets(config.webDist, { index: 'index.html', maxAge: '1h', setHeaders: noCacheHtml });

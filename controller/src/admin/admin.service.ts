@@ -1,13 +1,13 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { ReapResult, RemoveResult, SandboxDetail, SandboxLogs, SandboxView } from '@pgsbx/contract';
 import { Clock } from '../common/clock';
 import { parseDuration } from '../common/duration';
 import { AppConfig } from '../config/app-config';
 import { Sandbox } from '../domain/sandbox';
 import { FleetService } from '../fleet/fleet.service';
 import { ContainerRuntime } from '../runtime/container-runtime';
-import { SandboxService, SandboxStatus } from '../sandbox/sandbox.service';
+import { SandboxService } from '../sandbox/sandbox.service';
 import { ContainerStatsCache } from './container-stats-cache';
-import { SandboxView } from './sandbox-view';
 
 /** What operators ask of the fleet (sandboxctl), as views of its sandboxes. */
 @Injectable()
@@ -25,12 +25,12 @@ export class AdminService {
     return Promise.all(this.fleet.list().map((sb) => this.view(sb, withStats)));
   }
 
-  async inspect(user: string): Promise<SandboxView & { status: SandboxStatus }> {
+  async inspect(user: string): Promise<SandboxDetail> {
     const sb = this.need(user);
     return { ...(await this.view(sb, true)), status: this.sandboxes.status(user) };
   }
 
-  async logs(user: string, tail: number | undefined): Promise<{ logs: string }> {
+  async logs(user: string, tail: number | undefined): Promise<SandboxLogs> {
     const sb = this.need(user);
     return { logs: await this.runtime.logs(sb.containerId, Math.min(Math.max(tail ?? 100, 1), 10_000)) };
   }
@@ -41,14 +41,14 @@ export class AdminService {
     return this.view(await this.fleet.reset(user), false);
   }
 
-  async remove(user: string, force: boolean): Promise<{ removed: boolean }> {
+  async remove(user: string, force: boolean): Promise<RemoveResult> {
     const sb = this.fleet.find(user);
     if (sb) this.notBusy(sb, force, 'remove');
     if (!(await this.fleet.removeUser(user, 'admin'))) throw new NotFoundException(`User "${user}" has no sandbox.`);
     return { removed: true };
   }
 
-  async reap(dryRun: boolean, idle: string | undefined) {
+  async reap(dryRun: boolean, idle: string | undefined): Promise<ReapResult> {
     const idleMs = idle ? parseDuration(idle) : this.config.idleTimeoutMs;
     const reaped = await this.fleet.sweep({ dryRun, idleMs });
     return { dryRun, idleMs, reaped };

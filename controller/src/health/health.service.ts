@@ -1,19 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { Health } from '@pgsbx/contract';
 import { AppConfig } from '../config/app-config';
 import { FleetService } from '../fleet/fleet.service';
-import { PoolStatus } from '../fleet/warm-pool';
 import { ContainerRuntime } from '../runtime/container-runtime';
 
 const VERSION = (require('../../package.json') as { version: string }).version;
-
-export interface Health {
-  status: 'ok' | 'unavailable';
-  version: string;
-  startedAt: string;
-  docker: boolean;
-  image: { ref: string; present: boolean };
-  pool: PoolStatus;
-}
 
 /** Whether the controller can give out sandboxes: the engine answers and the image is there. */
 @Injectable()
