@@ -1,15 +1,18 @@
 // Unit tests (src, *.spec.ts, fakes only) and integration tests (test, *.int-spec.ts, real Docker).
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }] };
+// The API contract from its source, so tests never run against a stale contract/dist.
+const moduleNameMapper = { '^@pgsbx/contract$': '<rootDir>/../contract/src/index.ts' };
 module.exports = {
   testTimeout: 120000,
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'], transform },
+    { displayName: 'unit', testEnvironment: 'node', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'], transform, moduleNameMapper },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
       transform,
+      moduleNameMapper,
     },
   ],
 };

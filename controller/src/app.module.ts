@@ -1,5 +1,8 @@
 import { DynamicModule, Module, Provider, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AdminController } from './admin/admin.controller';
+import { AdminService } from './admin/admin.service';
+import { ContainerStatsCache } from './admin/container-stats-cache';
 import { AccessGuard } from './auth/access.guard';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
@@ -9,9 +12,9 @@ import { MetricsService } from './common/metrics.service';
 import { RateLimitGuard } from './http/rate-limit.guard';
 import { AppConfig } from './config/app-config';
 import { PgSandboxConnector, SandboxConnector } from './db/sandbox-connector';
-import { AdminController } from './fleet/admin.controller';
-import { FleetService } from './fleet/fleet.service';
-import { HealthController } from './fleet/health.controller';
+import { FleetModule } from './fleet/fleet.module';
+import { HealthModule } from './health/health.module';
+import { OpenApiModule } from './openapi/openapi.module';
 import { ContainerRuntime } from './runtime/container-runtime';
 import { DockerRuntime } from './runtime/docker-runtime';
 import { SandboxController } from './sandbox/sandbox.controller';
@@ -20,34 +23,43 @@ import { SandboxService } from './sandbox/sandbox.service';
 export interface AppModuleOptions {
   config: AppConfig;
   logger: JsonLogger;
-  /** Tests swap in fakes here (a fake runtime, a controlled clock). */
+  /** Tests swap in fakes here (a fake runtime, a controlled clock): these are seen by every module. */
   overrides?: Provider[];
 }
 
 @Module({})
 export class AppModule {
   static register({ config, logger, overrides = [] }: AppModuleOptions): DynamicModule {
+    // Configuration, logging, time, metrics and the adapters to the outside (engine, Postgres):
+    // global, so each feature module takes them without importing one another's.
     const core: Provider[] = [
       { provide: AppConfig, useValue: config },
       { provide: JsonLogger, useValue: logger },
+      { provide: ContainerRuntime, useClass: DockerRuntime },
+      { provide: SandboxConnector, useClass: PgSandboxConnector },
+      Clock,
+      MetricsService,
+      ...overrides,
     ];
-    const coreModule: DynamicModule = { module: CoreModule, global: true, providers: core, exports: [AppConfig, JsonLogger] };
+    const coreModule: DynamicModule = {
+      module: CoreModule,
+      global: true,
+      providers: core,
+      exports: [AppConfig, JsonLogger, ContainerRuntime, SandboxConnector, Clock, MetricsService],
+    };
     return {
       module: AppModule,
-      imports: [coreModule, AuthModule],
-      controllers: [SandboxController, AdminController, HealthController],
+      imports: [coreModule, AuthModule, FleetModule, HealthModule, OpenApiModule],
+      // Admin stays here while SandboxService has no module of its own to import it from.
+      controllers: [SandboxController, AdminController],
       providers: [
         { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }) },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        { provide: ContainerRuntime, useClass: DockerRuntime },
-        { provide: SandboxConnector, useClass: PgSandboxConnector },
-        Clock,
-        MetricsService,
-        FleetService,
         SandboxService,
-        ...overrides,
+        AdminService,
+        ContainerStatsCache,
       ],
     };
   }

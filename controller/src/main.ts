@@ -10,6 +10,7 @@ import { precompressed } from './http/precompressed';
 import { requestLogging } from './http/request-logging.middleware';
 import { logCrashes } from './common/crash-log';
 import { JsonLogger } from './common/json-logger';
+import { OpenApiDocument } from './openapi/openapi-document';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 
 export async function createApp(config: AppConfig, logger: JsonLogger, overrides = [] as Parameters<typeof AppModule.register>[0]['overrides']) {
@@ -26,6 +27,7 @@ export async function createApp(config: AppConfig, logger: JsonLogger, overrides
   // Results are never cached by clients; hashing every response body for an ETag is wasted CPU.
   app.set('etag', false);
   app.enableShutdownHooks();
+  app.get(OpenApiDocument).publish(app);
   if (existsSync(join(config.webDist, 'index.html'))) {
     app.use(precompressed(config.webDist));
     app.useStaticAssets(config.webDist, { index: 'index.html', maxAge: '1h', setHeaders: noCacheHtml });

@@ -184,6 +184,26 @@ describe('Extension scripts never run the sandbox role’s code as superuser (re
     await expectClean(ext, newest);
   });
 
+  // Found by the attacker helper after the schema rules: AddToSearchPath (run by the topology
+  // install script) pasted the database's stored search_path into EXECUTE, and `FROM CURRENT`
+  // stores a value unquoted. Settings at every level, in both forms, must stay data.
+  it.each([
+    ['database, FROM CURRENT', 'alter database sandbox set search_path from current'],
+    ['role, FROM CURRENT', 'alter role sandbox set search_path from current'],
+    ['role in database, FROM CURRENT', 'alter role sandbox in database sandbox set search_path from current'],
+    ['database, quoted', `alter database sandbox set search_path = 'public;alter/**/role/**/sandbox/**/superuser;--'`],
+  ])('a hostile stored search_path (%s) stays data when postgis_topology installs', async (_form, store) => {
+    await ok([
+      "select pg_catalog.set_config('search_path', 'public;alter/**/role/**/sandbox/**/superuser;select/**/public.trojan_fire(''search_path'');--', false)",
+      store,
+      'reset search_path',
+    ]);
+    await ok(['create extension postgis_topology cascade'], 'fresh');
+    await expectNoTrojanRan();
+    const [row] = await ok(["select count(*)::int as n from pg_catalog.pg_extension where extname = 'postgis_topology'"], 'check');
+    expect(row.n).toBe(1);
+  });
+
   it.each(['postgis', 'postgis_raster', 'postgis_topology'])('%s has one version and no update path', async (ext) => {
     for (const v of ['ANY', 'unpackaged', '3.5.1']) {
       expect(await refused(`create extension ${ext} version '${v}' cascade`)).toMatch(/^22023 /);

@@ -26,7 +26,7 @@ ALTER DATABASE template1 WITH ALLOW_CONNECTIONS false;
 CREATE SCHEMA extensions;
 CREATE SCHEMA topology;
 GRANT USAGE ON SCHEMA extensions, topology TO PUBLIC;
-ALTER DATABASE sandbox SET search_path = "$user", public, extensions;
+ALTER DATABASE sandbox SET search_path = "$user", public, extensions, topology;
 REVOKE ALL ON DATABASE sandbox FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE sandbox TO pgsbx_admin;
 -- Server-side large-object import/export need superuser already; make the refusal explicit.

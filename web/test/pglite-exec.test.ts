@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execCell, makeParsers, type PgliteLike } from '../src/backends/pglite-exec';
 import { isErrorResult, type ErrorResult, type RowsResult } from '../src/api/types';
 import { parseSchemaResult, SCHEMA_SQL, completionSchema } from '../src/sql/schema';
-import { positionToOffset } from '../src/sql/split';
+import { positionToOffset } from '../src/sql/positions';
 
 // The same statement-by-statement runner the PGlite worker uses, against a real PGlite in Node.
 describe('execCell on PGlite', () => {

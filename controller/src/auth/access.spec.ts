@@ -1,11 +1,12 @@
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
-import { AdminController } from '../fleet/admin.controller';
-import { HealthController } from '../fleet/health.controller';
+import { AdminController } from '../admin/admin.controller';
+import { HealthController } from '../health/health.controller';
+import { OpenApiController } from '../openapi/openapi.controller';
 import { SandboxController } from '../sandbox/sandbox.controller';
 import { AuthController } from './auth.controller';
 import { ACCESS_KEY, Access } from './roles';
 
-const CONTROLLERS = [AuthController, SandboxController, AdminController, HealthController];
+const CONTROLLERS = [AuthController, SandboxController, AdminController, HealthController, OpenApiController];
 
 /** Every route, with the access rule it declares (handler first, then its controller). */
 function routes() {
@@ -29,12 +30,12 @@ describe('route access rules', () => {
     expect(routes().length).toBeGreaterThan(15);
   });
 
-  it('sandbox routes are premium-only, admin routes admin-only, and only login, health and metrics are public', () => {
+  it('sandbox routes are premium-only, admin routes admin-only, and only login, health, metrics and the API description are public', () => {
     for (const { route, access } of routes()) {
       const rule = access?.kind === 'public' ? 'public' : [...(access?.roles ?? [])].sort().join(',');
       if (route.includes('/api/sandbox')) expect({ route, rule }).toEqual({ route, rule: 'admin,pro,sponsor' });
       else if (route.includes('/api/admin')) expect({ route, rule }).toEqual({ route, rule: 'admin' });
-      else if (rule === 'public') expect(route).toMatch(/dev-login|auth\/config|healthz|metrics/);
+      else if (rule === 'public') expect(route).toMatch(/dev-login|auth\/config|healthz|metrics|openapi\.json/);
     }
   });
 });

@@ -1,9 +1,8 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ADMIN_ROLES, PREMIUM_ROLES, ROLES, Role } from '@pgsbx/contract';
 
-export const ROLES = ['user', 'sponsor', 'pro', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-export const PREMIUM_ROLES: readonly Role[] = ['sponsor', 'pro', 'admin'];
-export const ADMIN_ROLES: readonly Role[] = ['admin'];
+// The roles themselves are the API contract's; the notebook's login offers the same list.
+export { ADMIN_ROLES, PREMIUM_ROLES, ROLES, type Role };
 
 export interface AuthUser {
   userId: string;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SandboxView } from './api-types';
+import type { SandboxView } from '@pgsbx/contract';
 import { ExitCode } from './errors';
 import type { CliIo } from './io';
 import { run } from './sandboxctl';

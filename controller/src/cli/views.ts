@@ -1,5 +1,5 @@
 import { formatDuration } from '../common/duration';
-import type { FleetStats, Health, PoolStatus, ReapCandidate, SandboxDetail, SandboxView } from './api-types';
+import type { FleetStats, Health, PoolStatus, ReapCandidate, SandboxDetail, SandboxView } from '@pgsbx/contract';
 import { formatAge, formatBytes, formatMs, formatPercent, keyValues, plural, table } from './format';
 
 export const SORT_KEYS = ['user', 'idle', 'age', 'mem'] as const;

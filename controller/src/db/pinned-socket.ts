@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, statfsSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { SANDBOX_PG_UID, SOCKET_NAME } from '../runtime/sandbox-socket';
+import { MessageTooLargeError, ProtocolFrames, ProtocolViolationError } from './protocol-frames';
 
 /** Linux O_PATH: a handle on the inode itself, never opening it (a FIFO cannot block us). */
 const O_PATH = 0o10000000;
@@ -77,14 +78,32 @@ export class PinnedSocket {
   }
 }
 
-/** pg computes a path from `host` and calls connect(path); this socket goes to the pinned one instead. */
+/**
+ * pg computes a path from `host` and calls connect(path); this socket goes to the pinned one
+ * instead. What arrives is checked (ProtocolFrames) before pg's parser sees it, and anything
+ * that parser throws ends this one connection rather than the process.
+ */
 class ConnectsOnlyTo extends Socket {
+  private readonly frames = new ProtocolFrames();
+
   constructor(private readonly pinnedPath: string) {
     super();
   }
 
   override connect(..._ignored: unknown[]): this {
     return super.connect({ path: this.pinnedPath });
+  }
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== 'data') return super.emit(event, ...args);
+    try {
+      this.frames.check(args[0] as Buffer);
+      return super.emit(event, ...args);
+    } catch (e) {
+      const known = e instanceof ProtocolViolationError || e instanceof MessageTooLargeError;
+      this.destroy(known ? e : new ProtocolViolationError(`unparseable message: ${(e as Error).message}`));
+      return false;
+    }
   }
 }
 

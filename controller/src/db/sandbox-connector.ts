@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { PinnedSocket, SocketTamperedError } from './pinned-socket';
+import { ProtocolViolationError } from './protocol-frames';
 
 export type SandboxRole = 'sandbox' | 'pgsbx_admin';
 
@@ -26,6 +27,10 @@ const MANAGEMENT_OPTIONS = [
 ]
   .map((s) => `-c ${s}`)
   .join(' ');
+
+function refusePassword(): Promise<string> {
+  return Promise.reject(new ProtocolViolationError('it asked for a password; the sandbox uses peer authentication'));
+}
 
 /**
  * Opens connections to a sandbox's Postgres over the Unix socket in its host directory. That
@@ -53,6 +58,9 @@ export class PgSandboxConnector extends SandboxConnector {
       application_name: role === 'sandbox' ? 'notebook' : 'pgsbx-controller',
       ...(role === 'sandbox' ? { statement_timeout: this.config.statementTimeoutMs } : { options: MANAGEMENT_OPTIONS }),
       connectionTimeoutMillis: 5000,
+      // Peer authentication never asks for a password. A server that does is not the sandbox's
+      // Postgres; without this pg would answer with PGPASSWORD or root's ~/.pgpass.
+      password: refusePassword,
     });
     // An idle connection can still break (container killed); without a listener that would
     // crash the process. The session that owns it sees the failure on its next statement.
@@ -76,7 +84,7 @@ export class PgSandboxConnector extends SandboxConnector {
       try {
         return await this.connect(socketDir, 'sandbox');
       } catch (e) {
-        if (e instanceof SocketTamperedError) throw e; // waiting would not untamper it
+        if (e instanceof SocketTamperedError || e instanceof ProtocolViolationError) throw e; // waiting would not untamper it
         last = e; // ENOENT before the socket exists, 57P03 while the server starts
       }
       await new Promise((r) => setTimeout(r, delay));

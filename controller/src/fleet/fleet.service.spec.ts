@@ -1,25 +1,15 @@
-import { JsonLogger } from '../common/json-logger';
-import { MetricsService } from '../common/metrics.service';
-import { loadConfig } from '../config/app-config';
-import { FakeConnector, FakeRuntime, ManualClock } from '../../test/support/fakes';
-import { CapacityError, FleetService } from './fleet.service';
+import { CapacityError } from '../domain/errors';
+import { fleetFixture } from '../../test/support/fleet-fixture';
+import { FakeRuntime } from '../../test/support/fakes';
+import { FleetService } from './fleet.service';
+
+async function makeFleet(env: Record<string, string> = {}, runtime?: FakeRuntime) {
+  const f = await fleetFixture(env, { runtime });
+  const sut = f.get(FleetService);
+  return { sut, runtime: f.runtime, clock: f.clock, config: f.config };
+}
 
 const flush = () => new Promise((r) => setImmediate(r));
-
-async function makeFleet(env: Record<string, string> = {}) {
-  const config = loadConfig({
-    SANDBOX_PREFIX: 'p',
-    SANDBOX_WARM_POOL: '2',
-    SANDBOX_IDLE_TIMEOUT: '10m',
-    SANDBOX_REAP_INTERVAL: '30s',
-    SANDBOX_MAX_LIFETIME: '1h',
-    ...env,
-  });
-  const runtime = new FakeRuntime();
-  const clock = new ManualClock();
-  const sut = new FleetService(config, runtime, new FakeConnector(), clock, new MetricsService(), new JsonLogger('error'));
-  return { sut, runtime, clock, config };
-}
 
 async function settled(sut: FleetService) {
   for (let i = 0; i < 5; i++) {
@@ -135,8 +125,7 @@ describe(FleetService.name, () => {
     runtime.byName('p-u-dead')!.running = false;
     await runtime.start({ ...spec('someone-else'), labels: {} });
 
-    const { sut } = await makeFleet();
-    (sut as unknown as { runtime: FakeRuntime }).runtime = runtime;
+    const { sut } = await makeFleet({}, runtime);
     await sut.onApplicationBootstrap();
     await settled(sut);
     expect(sut.find('erin')?.source).toBe('adopted');

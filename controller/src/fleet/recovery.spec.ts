@@ -1,93 +1,90 @@
-import type { Client } from 'pg';
-import { SandboxConnector } from '../db/sandbox-connector';
-import type { ContainerInfo } from '../runtime/container-runtime';
-import { ADOPT_READY_MS, AdoptionQueue, adoptionConnection } from './recovery';
+import { fleetFixture } from '../../test/support/fleet-fixture';
+import { FakeRuntime } from '../../test/support/fakes';
+import { DeathNotices } from './death-notices';
+import { Provisioner } from './provisioner';
+import { Recovery } from './recovery';
+import { SandboxRegistry } from './sandbox-registry';
+import { WarmPool } from './warm-pool';
 
-const flush = () => new Promise((r) => setImmediate(r));
+const spec = (name: string) => ({ name, image: 'x', labels: { 'pgsbx.prefix': 'p' }, memoryBytes: 1, dataBytes: 1, cpus: 1, pidsLimit: 1 });
 
-describe(AdoptionQueue.name, () => {
-  it('runs at most `limit` jobs at once, in order', async () => {
-    const sut = new AdoptionQueue(2);
-    const started: string[] = [];
-    const finish: Record<string, () => void> = {};
-    for (const n of ['a', 'b', 'c']) {
-      void sut.add(n, () => new Promise<void>((r) => (started.push(n), (finish[n] = r))));
-    }
-    await flush();
-    expect(started).toEqual(['a', 'b']);
-    finish.a();
-    await flush();
-    expect(started).toEqual(['a', 'b', 'c']);
+async function makeRecovery(env: Record<string, string> = {}, runtime?: FakeRuntime) {
+  const f = await fleetFixture({ SANDBOX_WARM_POOL: '0', ...env }, { runtime });
+  return { ...f, sut: f.get(Recovery), registry: f.get(SandboxRegistry), pool: f.get(WarmPool), deaths: f.get(DeathNotices) };
+}
+
+describe(Recovery.name, () => {
+  it('adopts running user and pool containers, tells the owner of a stopped one, then opens the pool', async () => {
+    const runtime = new FakeRuntime();
+    await runtime.start(spec('p-u-ada'));
+    await runtime.start(spec('p-pool-aaaa'));
+    await runtime.start(spec('p-u-gone'));
+    runtime.byName('p-u-gone')!.running = false;
+    runtime.byName('p-u-gone')!.exitReason = 'exit 1';
+    const { sut, registry, pool, deaths, settled } = await makeRecovery({ SANDBOX_WARM_POOL: '2' }, runtime);
+    expect(sut.recovered).toBe(false);
+    await sut.recover();
+    expect(sut.recovered).toBe(true);
+    expect(registry.get('p-u-ada')).toMatchObject({ source: 'adopted', userId: 'ada' });
+    expect(deaths.take('p-u-gone')?.reason).toMatch(/not running: exit 1.*its data is gone/);
+    await settled();
+    expect(pool.status.ready).toBe(2); // the adopted one and one started
+    expect(runtime.names().filter((n) => n.startsWith('p-u-'))).toEqual(['p-u-ada']);
   });
 
-  it('hurry runs a waiting job at once, past the limit, and resolves when it is done', async () => {
-    const sut = new AdoptionQueue(1);
-    let stuckStarted = false;
-    void sut.add('stuck', () => new Promise<void>(() => (stuckStarted = true)));
-    let mineRan = false;
-    void sut.add('mine', async () => void (mineRan = true));
-    await flush();
-    expect(stuckStarted).toBe(true);
-    expect(mineRan).toBe(false);
-    await sut.hurry('mine');
-    expect(mineRan).toBe(true);
-    await expect(sut.hurry('nobody')).resolves.toBeUndefined();
-    expect(sut.pending).toBe(1);
+  it('removes pool containers of an outdated image instead of adopting them', async () => {
+    const runtime = new FakeRuntime();
+    const old = await runtime.start(spec('p-pool-old'));
+    runtime.imageRef = 'sha256:image-2';
+    const { sut, pool } = await makeRecovery({}, runtime);
+    await sut.recover();
+    expect(pool.containerIds()).toEqual([]);
+    expect(runtime.containers.has(old.id)).toBe(false);
   });
 
-  it('a failing job settles without rejecting and frees its slot', async () => {
-    const sut = new AdoptionQueue(1);
-    await expect(sut.add('bad', async () => Promise.reject(new Error('boom')))).resolves.toBeUndefined();
-    let ran = false;
-    await sut.add('next', async () => void (ran = true));
-    expect(ran).toBe(true);
-  });
-});
-
-describe(adoptionConnection.name, () => {
-  /** Answers each connect() with the next behaviour: a client, an error, or never. */
-  class ScriptedConnector extends SandboxConnector {
-    attempts = 0;
-    late?: (c: Client) => void;
-    constructor(private readonly behave: () => 'hang' | Error | Client) {
-      super();
-    }
-    connect(): Promise<Client> {
-      this.attempts++;
-      const b = this.behave();
-      if (b === 'hang') return new Promise((r) => (this.late = r));
-      return b instanceof Error ? Promise.reject(b) : Promise.resolve(b);
-    }
-    async waitReady(): Promise<Client> {
-      throw new Error('unused');
-    }
-  }
-  const upFor = (ms: number) => ({ socketDir: '/nowhere', createdAt: new Date(Date.now() - ms) }) as ContainerInfo;
-  const coded = (code: string, message = code) => Object.assign(new Error(message), { code });
-
-  it('gives up at the short bound when the server accepts and never answers, and closes a late connection', async () => {
-    const connector = new ScriptedConnector(() => 'hang');
-    const t0 = Date.now();
-    await expect(adoptionConnection(connector, upFor(0), 30_000)).rejects.toThrow(/did not answer/);
-    expect(Date.now() - t0).toBeLessThan(ADOPT_READY_MS + 2000);
-    let ended = false;
-    connector.late?.({ end: async () => void (ended = true) } as unknown as Client);
-    await flush();
-    expect(ended).toBe(true);
+  it('runs together with concurrent callers: one recovery at a time', async () => {
+    const { sut, runtime } = await makeRecovery();
+    let lists = 0;
+    const list = runtime.list.bind(runtime);
+    runtime.list = (labels) => (lists++, list(labels));
+    await Promise.all([sut.recover(), sut.recover()]);
+    expect(lists).toBe(1);
   });
 
-  it('gives up at the short bound when the server answers with a refusal, even for a young container', async () => {
-    const connector = new ScriptedConnector(() => coded('53300', 'too many connections for database "sandbox"'));
-    await expect(adoptionConnection(connector, upFor(0), 30_000)).rejects.toThrow(/too many connections/);
-    expect(connector.attempts).toBeGreaterThan(1);
+  it('reconcile drops sandboxes whose containers stopped or paused, and says which', async () => {
+    const { sut, get, runtime, deaths, settled } = await makeRecovery();
+    const provisioner = get(Provisioner);
+    const stopped = await provisioner.provision('p-u-a', 'a');
+    const paused = await provisioner.provision('p-u-b', 'b');
+    Object.assign(runtime.containers.get(stopped.containerId)!, { running: false, exitReason: 'exit 2' });
+    Object.assign(runtime.containers.get(paused.containerId)!, { running: false, exitReason: 'paused' });
+    await sut.reconcile();
+    await settled();
+    expect(deaths.take('p-u-a')?.reason).toMatch(/stopped \(exit 2\)/);
+    expect(deaths.take('p-u-b')?.reason).toMatch(/did not respond \(paused or stuck\)/);
+    expect(runtime.names()).toEqual([]);
   });
 
-  it('waits past the short bound for a young container that is still starting', async () => {
-    const t0 = Date.now();
-    const client = { end: async () => undefined } as unknown as Client;
-    const connector = new ScriptedConnector(() => (Date.now() - t0 < ADOPT_READY_MS + 500 ? coded('57P03') : client));
-    await expect(adoptionConnection(connector, upFor(0), 30_000)).resolves.toBe(client);
-    const old = new ScriptedConnector(() => coded('ENOENT'));
-    await expect(adoptionConnection(old, upFor(3_600_000), 30_000)).rejects.toThrow(/ENOENT/);
+  it('reconcile removes stopped leftovers once they are past the start bound, not before', async () => {
+    const { sut, runtime, clock, settled } = await makeRecovery({ SANDBOX_READY_TIMEOUT: '30s' });
+    const leftover = await runtime.start(spec('p-pool-left'));
+    Object.assign(runtime.containers.get(leftover.id)!, { running: false, createdAt: new Date(clock.now()) });
+    await sut.reconcile();
+    await settled();
+    expect(runtime.containers.has(leftover.id)).toBe(true);
+    clock.advance(41_000);
+    await sut.reconcile();
+    await settled();
+    expect(runtime.containers.has(leftover.id)).toBe(false);
+  });
+
+  it('untilAdopted returns once this user’s adoption is done', async () => {
+    const runtime = new FakeRuntime();
+    await runtime.start(spec('p-u-ida'));
+    const { sut, registry } = await makeRecovery({}, runtime);
+    void sut.recover();
+    await sut.untilAdopted('p-u-ida');
+    expect(registry.get('p-u-ida')?.source).toBe('adopted');
+    await expect(sut.untilAdopted('p-u-nobody')).resolves.toBeUndefined();
   });
 });

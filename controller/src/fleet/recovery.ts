@@ -1,143 +1,173 @@
-import type { Client } from 'pg';
-import type { SandboxConnector } from '../db/sandbox-connector';
-import type { ContainerInfo } from '../runtime/container-runtime';
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { JsonLogger } from '../common/json-logger';
+import { AppConfig } from '../config/app-config';
+import { SandboxConnector } from '../db/sandbox-connector';
+import { containerKind } from '../domain/sandbox-names';
+import { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime';
+import { AdoptionQueue, LISTING_WAIT_MS, adoptionConnection, unusableNotice } from './adoption';
+import { BackgroundTasks } from './background-tasks';
+import { CurrentImage } from './current-image';
+import { DeathNotices } from './death-notices';
+import { Provisioner } from './provisioner';
+import { Retirement } from './retirement';
+import { SandboxRegistry } from './sandbox-registry';
+import { UserLock } from './user-lock';
+import { WarmPool } from './warm-pool';
 
 /**
- * How long a running container found at start-up gets to accept a connection. One that was
- * answering before the restart answers in milliseconds; one that does not (paused, its database
- * closed to connections, wedged) must not hold up anyone but its own user.
+ * What the controller believes, brought in line with what the engine has: after a (re)start
+ * (recover: adopt this fleet's containers) and on every sweep (reconcile: drop the dead).
  */
-export const ADOPT_READY_MS = 3000;
-/** Adoptions at once at start-up; a request for a user runs that user's adoption at once. */
-export const ADOPT_CONCURRENCY = 4;
-/** Longest a request waits for the start-up listing of containers before going ahead. */
-export const LISTING_WAIT_MS = 10_000;
+@Injectable()
+export class Recovery {
+  private done = false;
+  private running?: Promise<void>;
+  private readonly adoptions = new AdoptionQueue();
+  /** Settles once the first recovery has listed the containers and queued their adoptions. */
+  private readonly listed: Promise<void>;
+  private markListed!: () => void;
 
-/** Errors that mean the server is not up yet (no socket, refused, starting), not that it is wedged. */
-export function isStillStarting(e: unknown): boolean {
-  const code = (e as { code?: unknown })?.code;
-  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === '57P03';
-}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly runtime: ContainerRuntime,
+    private readonly connector: SandboxConnector,
+    private readonly registry: SandboxRegistry,
+    private readonly pool: WarmPool,
+    private readonly provisioner: Provisioner,
+    private readonly retirement: Retirement,
+    private readonly deaths: DeathNotices,
+    private readonly lock: UserLock,
+    private readonly image: CurrentImage,
+    private readonly background: BackgroundTasks,
+    private readonly clock: Clock,
+    private readonly log: JsonLogger,
+  ) {
+    this.listed = new Promise((r) => (this.markListed = r));
+  }
 
-/**
- * An open connection to a container found at start-up, or an error, within ADOPT_READY_MS —
- * except that a container created less than `readyTimeoutMs` ago that is plainly still starting
- * (the controller died while provisioning it) gets the rest of the usual start bound. Each
- * attempt is hard-bounded too: a frozen server accepts the socket and never answers; a
- * connection that opens too late is closed.
- */
-export async function adoptionConnection(
-  connector: SandboxConnector,
-  info: ContainerInfo,
-  readyTimeoutMs: number,
-): Promise<Client> {
-  const began = Date.now();
-  const shortDeadline = began + ADOPT_READY_MS;
-  const startDeadline = Math.max(shortDeadline, info.createdAt.getTime() + readyTimeoutMs);
-  let delay = 10;
-  for (;;) {
-    const left = shortDeadline - Date.now();
-    try {
-      return await within(connector.connect(info.socketDir, 'sandbox'), Math.max(left, 50));
-    } catch (e) {
-      const deadline = isStillStarting(e) ? startDeadline : shortDeadline;
-      if (Date.now() + delay >= deadline) {
-        throw new Error(`${(e as Error).message} (after ${Math.round((Date.now() - began) / 100) / 10} s)`);
+  /** True once a recovery has completed; until then sweeps retry it. */
+  get recovered(): boolean {
+    return this.done;
+  }
+
+  /**
+   * Adopts this fleet's containers from the engine after a (re)start; removes the dead ones.
+   * Each adoption is bounded (adoption.ts) and holds its user's name lock, a few run at once,
+   * and a user's request runs theirs at once (untilAdopted): one wedged container delays
+   * nobody but its own user, who gets a fresh sandbox and a notice saying why.
+   */
+  recover(): Promise<void> {
+    this.running ??= this.recoverOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Waits (bounded) for the start-up listing, then runs this name's adoption now if it still waits. */
+  async untilAdopted(name: string): Promise<void> {
+    if (!this.done) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.listed, new Promise((r) => (timer = setTimeout(r, LISTING_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
+    await this.adoptions.hurry(name);
+  }
+
+  /**
+   * Compares what the controller believes with what the engine has (every sweep, and when the
+   * event stream comes back after the engine was away): sandboxes and pool containers that are
+   * no longer running are dropped, stopped leftovers removed.
+   */
+  async reconcile(): Promise<void> {
+    const listedAt = this.clock.now();
+    const infos = await this.runtime.list({ 'pgsbx.prefix': this.config.prefix });
+    const byId = new Map(infos.map((i) => [i.id, i]));
+    // Only what existed before the listing: a container started meanwhile is not in it yet.
+    for (const sb of this.registry.list()) {
+      const info = byId.get(sb.containerId);
+      if (sb.claimedAt >= listedAt && !info) continue;
+      // A paused container is listed as not running; it is not dead, but it cannot serve either.
+      const cause = info?.oomKilled ? 'oom' : /paused/i.test(info?.exitReason ?? '') ? 'unresponsive' : (info?.exitReason ?? 'gone');
+      if (!info || !info.running) this.retirement.markDead(sb, cause);
+    }
+    this.pool.dropWhere((entry) => {
+      const info = byId.get(entry.containerId);
+      if (entry.createdAt >= listedAt && !info) return false;
+      return !info || !info.running;
+    });
+    const tracked = new Set([...this.registry.containerIds(), ...this.pool.containerIds()]);
+    const settledBefore = this.clock.now() - this.config.readyTimeoutMs - 10_000;
+    for (const info of infos) {
+      if (!info.running && !tracked.has(info.id) && info.createdAt.getTime() < settledBefore) {
+        this.background.track(this.runtime.remove(info.id).catch(() => undefined));
       }
     }
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(100, delay * 2);
   }
-}
 
-async function within(attempt: Promise<Client>, ms: number): Promise<Client> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('the server accepted the connection but did not answer')), ms);
-  });
-  try {
-    return await Promise.race([attempt, late]);
-  } catch (e) {
-    attempt.then((c) => c.end().catch(() => undefined), () => undefined);
-    throw e;
-  } finally {
-    clearTimeout(timer);
+  private async recoverOnce(): Promise<void> {
+    let infos: ContainerInfo[];
+    try {
+      await this.image.refresh();
+      infos = await this.runtime.list({ 'pgsbx.prefix': this.config.prefix });
+    } finally {
+      this.markListed(); // requests go ahead even when the engine is away (they get its error)
+    }
+    const known = new Set([...this.registry.containerIds(), ...this.pool.containerIds()]);
+    const jobs: Promise<void>[] = [];
+    for (const info of infos.filter((i) => !known.has(i.id))) {
+      const { kind, userId } = containerKind(this.config.prefix, info.name);
+      if (kind === 'user') {
+        // Queued and locked now, synchronously: no request for this user can slip in first.
+        const done = this.adoptions.add(info.name, () => this.recoverUser(info, userId));
+        void this.lock.run(info.name, () => done);
+        jobs.push(done);
+      } else if (!info.running || kind === 'gone' || kind === 'unknown') {
+        jobs.push(this.runtime.remove(info.id).catch(() => undefined));
+      } else if (this.image.id && info.imageId !== this.image.id) {
+        jobs.push(this.runtime.remove(info.id).catch(() => undefined));
+      } else {
+        jobs.push(this.adoptions.add(info.name, () => this.recoverPoolEntry(info)));
+      }
+    }
+    await Promise.all(jobs);
+    const pruned = await this.runtime.pruneSocketVolumes({ 'pgsbx.prefix': this.config.prefix }).catch(() => 0);
+    this.done = true;
+    this.pool.openForRefill();
+    this.log.event('info', 'fleet', 'recovered', { sandboxes: this.registry.size, pool: this.pool.size, prunedSocketVolumes: pruned });
+    this.pool.refill();
   }
-}
 
-/** What the user is told on their next exec when their sandbox could not be taken over. */
-export function unusableNotice(cause: string): string {
-  return `your previous sandbox could not be taken over after a controller restart (${cause}) and was replaced with a fresh one; its data is gone`;
-}
-
-interface Job {
-  opened: boolean;
-  counted: boolean;
-  open(): void;
-  done: Promise<void>;
-}
-
-/**
- * Start-up adoptions, at most `limit` at a time, in the order found; `hurry(name)` runs one at
- * once, past the limit, for the request that waits on it — so a user waits for their own
- * adoption only, never for a queue of slow ones ahead of it.
- */
-export class AdoptionQueue {
-  private readonly queue: Job[] = [];
-  private readonly jobs = new Map<string, Job>();
-  private active = 0;
-
-  constructor(private readonly limit = ADOPT_CONCURRENCY) {}
-
-  /** Queues `work` under `name`; the promise settles when it has run (it never rejects). */
-  add(name: string, work: () => Promise<void>): Promise<void> {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const job: Job = {
-      opened: false,
-      counted: false,
-      open: () => {
-        if (job.opened) return;
-        job.opened = true;
-        release();
-      },
-      done: Promise.resolve(),
-    };
-    job.done = gate
-      .then(work)
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.jobs.get(name) === job) this.jobs.delete(name);
-        if (job.counted) {
-          this.active--;
-          this.pump();
-        }
+  private async recoverUser(info: ContainerInfo, userId: string | undefined): Promise<void> {
+    // A retried recovery runs while requests are served: the name may be provisioned meanwhile.
+    if (this.registry.hasContainer(info.id) || this.registry.has(info.name)) return;
+    if (!info.running) {
+      // Its data is gone with it; say so on the user's next exec instead of starting them afresh silently.
+      this.deaths.record(info.name, {
+        reason: unusableNotice(`it was not running: ${info.exitReason ?? 'stopped'}`),
+        at: this.clock.now(),
+        container: info.name,
       });
-    this.jobs.set(name, job);
-    this.queue.push(job);
-    this.pump();
-    return job.done;
+      await this.retirement.retire(info.id, undefined, 'died');
+      return;
+    }
+    if (await this.provisioner.adopt(info, userId)) {
+      this.log.event('info', 'fleet', 'adopted sandbox', { user: userId, container: info.name });
+    }
   }
 
-  /** Runs the named job now if it is still waiting; resolves when it is done (at once if none). */
-  hurry(name: string): Promise<void> {
-    const job = this.jobs.get(name);
-    if (!job) return Promise.resolve();
-    job.open();
-    return job.done;
-  }
-
-  get pending(): number {
-    return this.jobs.size;
-  }
-
-  private pump(): void {
-    while (this.active < this.limit && this.queue.length) {
-      const job = this.queue.shift() as Job;
-      if (job.opened) continue; // hurried: already running, outside the limit
-      job.counted = true;
-      this.active++;
-      job.open();
+  private async recoverPoolEntry(info: ContainerInfo): Promise<void> {
+    try {
+      const client = await adoptionConnection(this.connector, info, this.config.readyTimeoutMs);
+      this.pool.adopt({
+        containerId: info.id,
+        name: info.name,
+        socketDir: info.socketDir,
+        createdAt: info.createdAt.getTime(),
+        imageId: info.imageId,
+        client,
+      });
+    } catch (e) {
+      this.log.event('warn', 'fleet', 'could not adopt; removing', { container: info.name, error: (e as Error).message });
+      await this.runtime.remove(info.id).catch(() => undefined);
     }
   }
 }

@@ -2,8 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { CapacityError, DrainingError } from '../fleet/fleet.service';
-import { RuntimeUnavailableError } from '../runtime/container-runtime';
+import { DomainError } from '../domain/errors';
 import { ErrorCauses } from '../common/error-causes';
 import { JsonLogger } from '../common/json-logger';
 
@@ -36,20 +35,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       if (Array.isArray(message)) message = message.join('; ');
       return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: String(message ?? e.message) };
     }
-    if (e instanceof CapacityError || e instanceof DrainingError) {
-      res.setHeader('Retry-After', String(e instanceof CapacityError ? e.retryAfterSeconds : 60));
-      return { statusCode: 503, error: 'Service Unavailable', message: e.message };
-    }
-    if (e instanceof RuntimeUnavailableError) {
-      res.setHeader('Retry-After', '10');
-      this.log.event('error', 'http', 'container engine unreachable', { error: e.message });
-      return {
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message:
-          'Sandboxes are unavailable: the controller cannot reach its container engine (Docker). ' +
-          'Try again in a moment; operators: check that dockerd is running.',
-      };
+    // Domain errors carry their own answer: status, Retry-After, what the client is told.
+    if (e instanceof DomainError) {
+      if (e.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(e.retryAfterSeconds));
+      if (e.alert) this.log.event('error', 'http', e.alert, { error: e.message });
+      return { statusCode: e.status, error: STATUS_CODES[e.status] ?? 'Error', message: e.publicMessage };
     }
     const correlationId = randomUUID();
     const err = e as Error;

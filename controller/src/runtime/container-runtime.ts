@@ -45,7 +45,8 @@ export interface RuntimeEvent {
   exitCode?: number;
 }
 
-export class RuntimeUnavailableError extends Error {}
+// A domain error (it carries its 503): thrown here, answered by the HTTP filter.
+export { RuntimeUnavailableError } from '../domain/errors';
 export class NameConflictError extends Error {}
 export class ContainerNotFoundError extends Error {}
 

@@ -1,19 +1,25 @@
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 
 export const SESSION_NAME = /^[A-Za-z0-9_-]{1,32}$/;
 const SESSION_MESSAGE = 'session must be 1–32 letters, digits, _ or - (for example "main" or "s2")';
 
+@ApiSchema({ name: 'ExecRequest' })
 export class ExecRequestDto {
+  @ApiProperty({ description: 'One or more statements, split on semicolons as Postgres reads them; at most SANDBOX_MAX_SQL_BYTES.' })
   @IsString({ message: 'sql must be a string of SQL' })
   sql!: string;
 
+  @ApiPropertyOptional({ pattern: SESSION_NAME.source, default: 'main', description: 'The SQL session (its own connection) to run on.' })
   @IsOptional()
   @IsString({ message: SESSION_MESSAGE })
   @Matches(SESSION_NAME, { message: SESSION_MESSAGE })
   session?: string;
 }
 
+@ApiSchema({ name: 'SessionRequest' })
 export class SessionRequestDto {
+  @ApiPropertyOptional({ pattern: SESSION_NAME.source, default: 'main', description: 'The SQL session (its own connection) to run on.' })
   @IsOptional()
   @IsString({ message: SESSION_MESSAGE })
   @Matches(SESSION_NAME, { message: SESSION_MESSAGE })

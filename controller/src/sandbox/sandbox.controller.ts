@@ -1,15 +1,19 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { AuthUser, Premium } from '../auth/roles';
 import { MetricsService } from '../common/metrics.service';
 import { ExecRequestDto, SessionRequestDto } from './exec-request.dto';
+import { EXEC_RESPONSE_SCHEMA } from './sandbox-result.dto';
+import { CancelResultDto, SandboxStatusDto } from './sandbox-status.dto';
 import { CancelResult, SandboxResult } from './sandbox-result';
 import { writeJson } from './result-writer';
 import { ExecOutcome, SandboxService, SandboxStatus } from './sandbox.service';
 
 @Controller('api/sandbox')
 @Premium()
+@ApiBearerAuth()
 export class SandboxController {
   constructor(
     private readonly sandboxes: SandboxService,
@@ -23,6 +27,7 @@ export class SandboxController {
    */
   @Post('exec')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'One result per statement, in order; a failed statement ends the run.', schema: EXEC_RESPONSE_SCHEMA })
   async exec(@CurrentUser() user: AuthUser, @Body() body: ExecRequestDto, @Res() res: Response): Promise<void> {
     const stop = this.metrics.execSeconds.startTimer();
     let outcome: ExecOutcome;
@@ -38,17 +43,20 @@ export class SandboxController {
 
   @Post('reset')
   @HttpCode(200)
+  @ApiOkResponse({ type: SandboxStatusDto })
   reset(@CurrentUser() user: AuthUser): Promise<SandboxStatus> {
     return this.sandboxes.reset(user.userId);
   }
 
   @Get()
+  @ApiOkResponse({ type: SandboxStatusDto })
   status(@CurrentUser() user: AuthUser): SandboxStatus {
     return this.sandboxes.status(user.userId);
   }
 
   @Post('cancel')
   @HttpCode(200)
+  @ApiOkResponse({ type: CancelResultDto })
   cancel(@CurrentUser() user: AuthUser, @Body() body: SessionRequestDto): Promise<CancelResult> {
     return this.sandboxes.cancel(user.userId, body.session);
   }

@@ -13,7 +13,9 @@ import { JsonLogger } from '../common/json-logger';
 import { AppConfig } from '../config/app-config';
 import { SandboxConnector } from '../db/sandbox-connector';
 import { SocketTamperedError } from '../db/pinned-socket';
-import { FleetService, Sandbox } from '../fleet/fleet.service';
+import { MessageTooLargeError, ProtocolViolationError } from '../db/protocol-frames';
+import { Sandbox } from '../domain/sandbox';
+import { FleetService } from '../fleet/fleet.service';
 import { ManagementConnection } from './management-connection';
 import { MAX_MESSAGE_BYTES, MessageSizeGuard } from './message-size-guard';
 import { CancelResult, Notice, SandboxResult, SandboxStatus } from './sandbox-result';
@@ -242,7 +244,7 @@ export class SandboxService implements OnModuleDestroy {
     try {
       session.client = sb.takeWarmClient() ?? (await this.connector.connect(sb.socketDir, 'sandbox'));
     } catch (e) {
-      const tampered = e instanceof SocketTamperedError;
+      const tampered = e instanceof SocketTamperedError || e instanceof ProtocolViolationError;
       throw new ConnectionLost((e as Error).message, tampered ? (e as Error).message : undefined, tampered ? '08001' : undefined);
     }
     return session.client;
@@ -285,7 +287,7 @@ export class SandboxService implements OnModuleDestroy {
       }
       if (o.error) {
         const err = o.error as Record<string, unknown> & Error;
-        if (guard.tripped) {
+        if (guard.tripped || err instanceof MessageTooLargeError) {
           throw new ConnectionLost(
             err.message,
             `This statement returned a single row or value over ${MAX_MESSAGE_BYTES / 1024 / 1024} MB, more than the notebook can take; ` +

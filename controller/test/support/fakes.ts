@@ -17,12 +17,14 @@ export class FakeRuntime extends ContainerRuntime {
   readonly containers = new Map<string, ContainerInfo>();
   readonly events$ = new Subject<RuntimeEvent>();
   imageRef = 'sha256:image-1';
+  /** Image refs that exist; undefined: every ref does (what fleet specs want). */
+  images: Set<string> | undefined;
   starts = 0;
   private seq = 0;
 
   async ping(): Promise<void> {}
-  async imageId(): Promise<string | null> {
-    return this.imageRef;
+  async imageId(ref: string): Promise<string | null> {
+    return !this.images || this.images.has(ref) ? this.imageRef : null;
   }
   async start(spec: SandboxContainerSpec): Promise<ContainerInfo> {
     if (this.byName(spec.name)) throw new NameConflictError(spec.name);
@@ -57,8 +59,8 @@ export class FakeRuntime extends ContainerRuntime {
   async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
     return [...this.containers.values()].filter((c) => Object.entries(labels).every(([k, v]) => c.labels[k] === v));
   }
-  async stats(): Promise<ContainerStats | null> {
-    return { memoryBytes: 1, memoryLimitBytes: 2, cpuPercent: 0 };
+  async stats(id: string): Promise<ContainerStats | null> {
+    return this.containers.has(id) ? { memoryBytes: 1, memoryLimitBytes: 2, cpuPercent: 0 } : null;
   }
   async logs(): Promise<string> {
     return '';

@@ -42,6 +42,14 @@ for ext in postgis postgis_raster postgis_topology; do
 done
 rm -f "$dir"/vector--*--*.sql
 
+# topology.AddToSearchPath, called by the install script as superuser, pastes the database's
+# stored search_path into EXECUTE; `ALTER DATABASE … SET search_path FROM CURRENT` stores it
+# unquoted, so that was SQL of the user's choosing. The call goes; init.sql puts topology on the
+# database's search_path instead. (Called later by a user, the function runs as that user.)
+topo="$dir/postgis_topology--3.5.2.sql"
+grep -q "^SELECT topology.AddToSearchPath('topology');$" "$topo" || { echo "harden.sh: AddToSearchPath call not found in $topo" >&2; exit 1; }
+sed -i "/^SELECT topology.AddToSearchPath('topology');$/d" "$topo"
+
 for ext in $allow; do
   for script in "$dir/$ext"--*.sql; do
     { cat "$here/no-temp-objects.sql"; cat "$script"; } >"$script.new" && mv "$script.new" "$script"

@@ -1,6 +1,7 @@
-/** The controller's API types (see DESIGN.md). PGlite results are normalised to the same shape. */
-
-// One contract: the controller's own declarations (type-only, nothing is bundled).
+/**
+ * The API's shapes as the notebook names them, from the API contract (contract/). PGlite results
+ * are normalised to the same shapes, so a cell renders either backend alike.
+ */
 export type {
   ResultField as Field,
   Notice,
@@ -9,26 +10,14 @@ export type {
   ErrorResult,
   SandboxResult,
   SandboxStatus,
-} from '../../../controller/src/sandbox/sandbox-result';
-import type { ErrorResult, SandboxResult, SandboxStatus } from '../../../controller/src/sandbox/sandbox-result';
+  SandboxState,
+  SandboxLimits,
+  Role,
+  WhoAmI as Me,
+} from '@pgsbx/contract';
+export { isErrorResult, ROLES, PREMIUM_ROLES } from '@pgsbx/contract';
 
-export function isErrorResult(r: SandboxResult): r is ErrorResult {
-  return (r as ErrorResult).error !== undefined;
-}
-
-export type Role = 'user' | 'sponsor' | 'pro' | 'admin';
-export const ROLES: Role[] = ['user', 'sponsor', 'pro', 'admin'];
-export const PREMIUM_ROLES: Role[] = ['sponsor', 'pro', 'admin'];
-
-export interface Me {
-  userId: string;
-  role: Role;
-  premium: boolean;
-}
-
-export type SandboxState = SandboxStatus['state'];
-export type SandboxLimits = SandboxStatus['limits'];
-
+/** An error body as read back: the controller sends ApiError, but a proxy in front may not. */
 export interface ApiErrorBody {
   statusCode: number;
   error?: string;

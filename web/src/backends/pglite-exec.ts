@@ -1,5 +1,5 @@
 import type { Notice, SandboxResult } from '../api/types';
-import { splitStatements, toCellPosition } from '../sql/split';
+import { requestPosition, splitSql } from '@pgsbx/contract';
 import { normalizeRow, TEXT_ARRAY_TYPES, TEXT_TYPES } from './normalize';
 
 /** The subset of PGlite this module needs (so it can be tested with a fake). */
@@ -50,7 +50,7 @@ export async function execCell(
   now: () => number = () => performance.now(),
 ): Promise<SandboxResult[]> {
   const out: SandboxResult[] = [];
-  for (const piece of splitStatements(sql)) {
+  for (const piece of splitSql(sql)) {
     const notices: Notice[] = [];
     const onNotice = (n: NoticeLike) =>
       notices.push(clean({ severity: n.severity, message: n.message ?? '', code: n.code, detail: n.detail, hint: n.hint, where: n.where }));
@@ -82,7 +82,7 @@ export async function execCell(
             message: err.message ?? String(e),
             code: err.code,
             severity: err.severity,
-            position: pos !== undefined && Number.isFinite(pos) ? toCellPosition(sql, piece, pos) : undefined,
+            position: pos !== undefined && Number.isFinite(pos) ? requestPosition(sql, piece, pos) : undefined,
             detail: err.detail,
             hint: err.hint,
             where: err.where,

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { SandboxStatus } from '../api/types';
 import type { Mode } from '../notebook/store';
 import type { PgliteStart } from '../backends/pglite-backend';
+import type { StatusMessage } from '../hooks/status-message';
 
 interface Props {
   mode: Mode;
@@ -13,7 +14,7 @@ interface Props {
   session: string;
   sessions: string[];
   onSession: (s: string) => void;
-  message: { kind: 'info' | 'error'; text: string } | null;
+  message: StatusMessage | null;
   onDismiss: () => void;
 }
 

@@ -5,7 +5,7 @@ import { isErrorResult } from '../api/types';
 import type { BackendKind } from '../backends/backend';
 import { ResultView } from '../results/ResultView';
 import { formatDuration } from '../results/format';
-import { errorSpan, positionToOffset } from '../sql/split';
+import { errorSpan, positionToOffset } from '../sql/positions';
 import { Editor, type EditorMark } from './Editor';
 
 export interface CellRun {

@@ -4,7 +4,7 @@ import { isErrorResult } from '../api/types';
 import { geometryColumns, toGeometry } from '../geo/detect';
 import { GeoSketch } from '../geo/GeoSketch';
 import type { Geometry } from '../geo/geometry';
-import { positionToOffset } from '../sql/split';
+import { positionToOffset } from '../sql/positions';
 import { formatDuration, noticeText, planKind, summary } from './format';
 import { JsonPlan, TextPlan } from './PlanView';
 import { ResultTable } from './ResultTable';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { formatDuration } from '../../common/duration';
-import type { FleetStats, PoolStatus, ReapResult } from '../api-types';
+import type { FleetStats, PoolStatus, ReapResult } from '@pgsbx/contract';
 import { confirm, requireConfirmable } from '../confirm';
 import { parseDurationArg, parseIntArg } from '../context';
 import type { CliIo } from '../io';

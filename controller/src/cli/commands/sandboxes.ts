@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { SandboxDetail, SandboxView } from '../api-types';
+import type { SandboxDetail, SandboxView } from '@pgsbx/contract';
 import { confirm } from '../confirm';
 import { parseIntArg } from '../context';
 import type { CliIo } from '../io';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ApiClient } from '../api-client';
-import type { Health, WhoAmI } from '../api-types';
+import type { Health, WhoAmI } from '@pgsbx/contract';
 import { CliError, ExitCode } from '../errors';
 import type { CliIo } from '../io';
 import { cliVersion } from '../version';

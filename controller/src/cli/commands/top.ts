@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { FleetStats, SandboxView } from '../api-types';
+import type { FleetStats, SandboxView } from '@pgsbx/contract';
 import { parseIntArg, parsePositiveDuration } from '../context';
 import { CliError, ExitCode } from '../errors';
 import { formatAge, formatMs } from '../format';

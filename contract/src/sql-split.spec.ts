@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { maskBackslashes, requestPosition, splitSql } from './sql-split';
 
 describe(splitSql.name, () => {
@@ -6,14 +7,28 @@ describe(splitSql.name, () => {
     expect(splitSql(sql).map((s) => s.text)).toEqual(['BEGIN', "SELECT ';'';'", 'SELECT $x$;$x$']);
   });
 
+  it('keeps a comment that leads a statement', () => {
+    const sql = "select ';' ; select $x$;$x$; /* ; */ select 3";
+    expect(splitSql(sql).map((s) => s.text)).toEqual(["select ';'", 'select $x$;$x$', '/* ; */ select 3']);
+  });
+
   it('drops empty and comment-only pieces but keeps comments inside a statement', () => {
     const sql = ';;\n-- just a note\n;\nselect 1 -- trailing\n; /* only */ ;';
     expect(splitSql(sql).map((s) => s.text)).toEqual(['select 1 -- trailing']);
+    expect(splitSql('-- just a comment\n;  ; select 1; /* c */ ;\n-- tail').map((s) => s.text)).toEqual(['select 1']);
+  });
+
+  it('returns nothing for whitespace', () => {
+    expect(splitSql('  \n ')).toEqual([]);
   });
 
   it('keeps a function body with semicolons in one piece', () => {
     const sql = 'create function f() returns int language plpgsql as $$ begin return 1; end $$; select f()';
     expect(splitSql(sql)).toHaveLength(2);
+  });
+
+  it('keeps an unterminated string as the last statement so Postgres reports it', () => {
+    expect(splitSql("select 1; select 'abc").map((s) => s.text)).toEqual(['select 1', "select 'abc"]);
   });
 
   it('splits after E-strings with backslash escapes, as Postgres reads them', () => {
@@ -37,13 +52,21 @@ describe(splitSql.name, () => {
     const sql = String.raw`select E'\x41\\', 'a\' -- \ ; note` + '\\';
     expect(maskBackslashes(sql)).toHaveLength(sql.length);
     expect(splitSql(sql)).toHaveLength(1);
+    const two = String.raw`select E'\x41\\', 'a\'; select  2`;
+    const pieces = splitSql(two);
+    expect(two.slice(pieces[1].start, pieces[1].end)).toBe('select  2');
   });
 
-  it('records where each statement starts in the request', () => {
+  it('records where each statement starts and ends in the request', () => {
     const sql = 'select 1;\n\n   select 2';
     const [a, b] = splitSql(sql);
-    expect(a.offset).toBe(0);
-    expect(sql.slice(b.offset, b.offset + b.text.length)).toBe('select 2');
+    expect(a.start).toBe(0);
+    expect(sql.slice(b.start, b.start + b.text.length)).toBe('select 2');
+    const cell = 'select 1;\n\n  select nope from t;';
+    const pieces = splitSql(cell);
+    expect(pieces).toHaveLength(2);
+    expect(cell.slice(pieces[1].start, pieces[1].end)).toBe('select nope from t');
+    expect(pieces[1].start).toBe(13);
   });
 });
 
@@ -52,6 +75,9 @@ describe(requestPosition.name, () => {
     const sql = 'select 1;\n  select nosuch from t';
     const stmt = splitSql(sql)[1];
     expect(requestPosition(sql, stmt, 8)).toBe(sql.indexOf('nosuch') + 1);
+    // Postgres reports 8 for "nope" inside "select nope from t".
+    const cell = 'select 1;\n  select nope from t;';
+    expect(requestPosition(cell, splitSql(cell)[1], 8)).toBe(20);
   });
 
   it('counts characters, not UTF-16 units, as Postgres does', () => {
@@ -59,5 +85,7 @@ describe(requestPosition.name, () => {
     const stmt = splitSql(sql)[1];
     // 😀 is one character for Postgres but two UTF-16 units in JavaScript.
     expect(requestPosition(sql, stmt, 8)).toBe([...sql].indexOf('n') + 1);
+    const cell = "select '😀'; select nope";
+    expect(requestPosition(cell, splitSql(cell)[1], 8)).toBe(20);
   });
 });

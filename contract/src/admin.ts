@@ -1,0 +1,82 @@
+/** The operators' API under /api/admin, spoken by sandboxctl. */
+import type { SandboxStatus } from './sandbox-status';
+
+/** Where a user's container came from: the warm pool, a cold start, or found running at start-up. */
+export type ProvisionSource = 'pool' | 'cold' | 'adopted';
+export type ReapReason = 'idle' | 'lifetime' | 'evicted' | 'reset' | 'removed' | 'died' | 'admin' | 'unresponsive';
+
+/** One claimed sandbox (GET /api/admin/sandboxes). */
+export interface SandboxView {
+  user: string | null;
+  container: string;
+  /** The first 12 hex digits, as `docker ps` shows it. */
+  containerId: string;
+  state: 'ready' | 'busy';
+  source: ProvisionSource;
+  /** When the user got this container (for an adopted one: when this controller adopted it). */
+  createdAt: string;
+  containerCreatedAt: string;
+  lastUsedAt: string;
+  idleMs: number;
+  /** Null when engine stats were not asked for (`?stats=0`) or could not be read. */
+  memoryBytes: number | null;
+  cpuPercent: number | null;
+  sessions: string[];
+  image: string;
+}
+
+/** GET /api/admin/sandboxes/:user. */
+export type SandboxDetail = SandboxView & { status: SandboxStatus };
+
+/** GET /api/admin/sandboxes/:user/logs. */
+export interface SandboxLogs {
+  logs: string;
+}
+
+/** DELETE /api/admin/sandboxes/:user. */
+export interface RemoveResult {
+  removed: boolean;
+}
+
+/** GET, PUT /api/admin/pool, POST /api/admin/drain and /undrain. */
+export interface PoolStatus {
+  target: number;
+  ready: number;
+  starting: number;
+  draining: boolean;
+}
+
+export interface ReapCandidate {
+  userId?: string;
+  container: string;
+  reason: ReapReason;
+  idleMs: number;
+}
+
+/** POST /api/admin/reap. */
+export interface ReapResult {
+  dryRun: boolean;
+  idleMs: number;
+  reaped: ReapCandidate[];
+}
+
+/** Provisioning latency over the controller's recent claims; p50/p95 null before the first. */
+export interface LatencySummary {
+  count: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/** GET /api/admin/stats. */
+export interface FleetStats {
+  sandboxes: number;
+  busy: number;
+  starting: number;
+  capacity: number;
+  pool: PoolStatus;
+  provisioningMs: { pool: LatencySummary; cold: LatencySummary };
+  /** Sandboxes reaped since start, by reason; a reason not yet seen is absent. */
+  reaps: Partial<Record<ReapReason, number>>;
+  image: string;
+  imagePresent: boolean;
+}

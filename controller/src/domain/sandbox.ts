@@ -1,0 +1,38 @@
+import type { Client } from 'pg';
+
+/** How a user got their container: from the warm pool, started for them, or found at start-up. */
+export type ProvisionSource = 'pool' | 'cold' | 'adopted';
+
+/** A user's running container, as the controller tracks it. */
+export class Sandbox {
+  active = 0;
+  gone = false;
+  lastUsedAt: number;
+  /** The connection that proved readiness; the first session takes it. */
+  warmClient?: Client;
+  /** Once gone: what happened to it, as the end of "the sandbox …" (for a statement it cut short). */
+  endedBecause?: string;
+
+  constructor(
+    readonly name: string,
+    readonly containerId: string,
+    readonly socketDir: string,
+    readonly createdAt: number,
+    readonly imageId: string,
+    readonly claimedAt: number,
+    readonly source: ProvisionSource,
+    public userId: string | undefined,
+  ) {
+    this.lastUsedAt = claimedAt;
+  }
+
+  get state(): 'ready' | 'busy' {
+    return this.active > 0 ? 'busy' : 'ready';
+  }
+
+  takeWarmClient(): Client | undefined {
+    const c = this.warmClient;
+    this.warmClient = undefined;
+    return c;
+  }
+}

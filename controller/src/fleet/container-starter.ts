@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import type { Client } from 'pg';
+import { Clock } from '../common/clock';
+import { Semaphore } from '../common/semaphore';
+import { AppConfig } from '../config/app-config';
+import { SandboxConnector } from '../db/sandbox-connector';
+import { ContainerInfo, ContainerRuntime, SandboxContainerSpec } from '../runtime/container-runtime';
+
+export interface StartedContainer {
+  info: ContainerInfo;
+  /** The connection that proved readiness. */
+  client: Client;
+}
+
+/**
+ * Starts a sandbox container and waits until Postgres answers, at most SANDBOX_START_CONCURRENCY
+ * at once (a user waiting goes before a pool refill). One that never answers is removed.
+ */
+@Injectable()
+export class ContainerStarter {
+  private readonly slots: Semaphore;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly runtime: ContainerRuntime,
+    private readonly connector: SandboxConnector,
+    private readonly clock: Clock,
+  ) {
+    this.slots = new Semaphore(config.startConcurrency);
+  }
+
+  /** Throws NameConflictError when the name is taken. `forUser`: a user waits on it. */
+  start(name: string, forUser: boolean): Promise<StartedContainer> {
+    return this.slots.run(async () => {
+      const info = await this.runtime.start(this.spec(name));
+      try {
+        return { info, client: await this.connector.waitReady(info.socketDir, this.config.readyTimeoutMs) };
+      } catch (e) {
+        await this.runtime.remove(info.id).catch(() => undefined);
+        throw e;
+      }
+    }, forUser);
+  }
+
+  private spec(name: string): SandboxContainerSpec {
+    return {
+      name,
+      image: this.config.image,
+      labels: {
+        'pgsbx.prefix': this.config.prefix,
+        'pgsbx.image': this.config.image,
+        'pgsbx.created-at': new Date(this.clock.now()).toISOString(),
+      },
+      memoryBytes: this.config.memoryBytes,
+      dataBytes: this.config.dataBytes,
+      cpus: this.config.cpus,
+      pidsLimit: this.config.pidsLimit,
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { BackgroundTasks } from './background-tasks';
+import { ContainerStarter } from './container-starter';
+import { CurrentImage } from './current-image';
+import { DeathNotices } from './death-notices';
+import { FleetService } from './fleet.service';
+import { FleetStats } from './fleet-stats';
+import { Provisioner } from './provisioner';
+import { Reaper } from './reaper';
+import { Recovery } from './recovery';
+import { Retirement } from './retirement';
+import { RuntimeEventListener } from './runtime-event-listener';
+import { SandboxRegistry } from './sandbox-registry';
+import { UserLock } from './user-lock';
+import { WarmPool } from './warm-pool';
+
+/**
+ * The fleet of sandbox containers. Needs from a global module: AppConfig, JsonLogger, Clock,
+ * MetricsService, ContainerRuntime and SandboxConnector. Others use FleetService only.
+ */
+@Module({
+  providers: [
+    BackgroundTasks,
+    ContainerStarter,
+    CurrentImage,
+    DeathNotices,
+    FleetService,
+    FleetStats,
+    Provisioner,
+    Reaper,
+    Recovery,
+    Retirement,
+    RuntimeEventListener,
+    SandboxRegistry,
+    UserLock,
+    WarmPool,
+  ],
+  exports: [FleetService],
+})
+export class FleetModule {}

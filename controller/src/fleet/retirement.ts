@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Clock } from '../common/clock';
+import { JsonLogger } from '../common/json-logger';
+import { AppConfig } from '../config/app-config';
+import { Sandbox } from '../domain/sandbox';
+import { ContainerNotFoundError, ContainerRuntime } from '../runtime/container-runtime';
+import { BackgroundTasks } from './background-tasks';
+import { DeathNotices } from './death-notices';
+import { FleetStats } from './fleet-stats';
+import { RETIRED_BECAUSE, ReapReason, diedBecause } from './retire-reasons';
+import { SandboxRegistry } from './sandbox-registry';
+import { UserLock } from './user-lock';
+
+/** Takes sandboxes out of service: the one way a user's container leaves the fleet. */
+@Injectable()
+export class Retirement {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly runtime: ContainerRuntime,
+    private readonly registry: SandboxRegistry,
+    private readonly lock: UserLock,
+    private readonly deaths: DeathNotices,
+    private readonly stats: FleetStats,
+    private readonly background: BackgroundTasks,
+    private readonly clock: Clock,
+    private readonly log: JsonLogger,
+  ) {}
+
+  /**
+   * Frees the name at once (rename to a `-gone-` name), forgets the sandbox, and removes the
+   * container in the background: the user's next sandbox need not wait for Docker's removal.
+   * The caller holds the user's lock.
+   */
+  async retire(containerId: string, sb: Sandbox | undefined, reason: ReapReason): Promise<void> {
+    if (sb) {
+      sb.endedBecause ??= RETIRED_BECAUSE[reason];
+      this.registry.unregister(sb);
+    }
+    try {
+      await this.runtime.rename(containerId, `${this.config.prefix}-gone-${randomBytes(6).toString('hex')}`);
+    } catch (e) {
+      if (!(e instanceof ContainerNotFoundError)) throw e;
+    }
+    this.background.track(
+      this.runtime.remove(containerId).catch((e: Error) =>
+        this.log.event('warn', 'fleet', 'remove failed; the next recovery retries', { container: containerId, error: e.message }),
+      ),
+    );
+    this.stats.countReap(reason);
+    this.log.event('info', 'fleet', 'sandbox removed', { user: sb?.userId, container: sb?.name ?? containerId, reason });
+  }
+
+  /**
+   * The sandbox died or cannot be brought back under control: forget it now, tell the user on
+   * their next exec, and retire the container under the user's lock, so their next request finds
+   * the name free. `cause`: `oom`, `unresponsive`, `unstoppable`, or the engine's exit reason.
+   */
+  markDead(sb: Sandbox, cause: string, detail?: string): void {
+    if (sb.gone) return;
+    const what = diedBecause(cause, this.config.memoryBytes, detail);
+    sb.endedBecause = `${what} and was replaced`;
+    const reason = `your previous sandbox ${what} and was replaced with a fresh one`;
+    this.deaths.record(sb.name, { reason, at: this.clock.now(), container: sb.name });
+    this.log.event('warn', 'fleet', 'sandbox died', { user: sb.userId, container: sb.name, cause, detail });
+    this.registry.unregister(sb);
+    this.background.track(this.lock.run(sb.name, () => this.retire(sb.containerId, undefined, 'died')).catch(() => undefined));
+  }
+}

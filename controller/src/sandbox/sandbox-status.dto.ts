@@ -1,0 +1,63 @@
+// A user's view of their sandbox for the OpenAPI document; each class implements its contract type.
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import type { CancelOutcome, CancelResult, SandboxLimits, SandboxState, SandboxStatus } from '@pgsbx/contract';
+
+const STATES: SandboxState[] = ['none', 'starting', 'ready', 'busy'];
+const OUTCOMES: CancelOutcome[] = ['cancelled', 'terminated', 'replaced', 'idle'];
+
+@ApiSchema({ name: 'SandboxLimits' })
+export class SandboxLimitsDto implements SandboxLimits {
+  @ApiProperty()
+  statementTimeoutMs!: number;
+
+  @ApiProperty({ type: 'integer' })
+  maxRows!: number;
+
+  @ApiProperty({ type: 'integer' })
+  maxSessions!: number;
+
+  @ApiProperty({ type: 'integer' })
+  maxSqlBytes!: number;
+
+  @ApiProperty()
+  idleTimeoutMs!: number;
+
+  @ApiProperty({ type: 'integer' })
+  memoryBytes!: number;
+}
+
+@ApiSchema({ name: 'SandboxStatus' })
+export class SandboxStatusDto implements SandboxStatus {
+  @ApiProperty()
+  userId!: string;
+
+  @ApiProperty({ enum: STATES })
+  state!: SandboxState;
+
+  @ApiPropertyOptional()
+  container?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  createdAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  lastUsedAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  idleExpiresAt?: string;
+
+  @ApiProperty({ type: [String], description: 'The open SQL sessions ("main", …).' })
+  sessions!: string[];
+
+  @ApiProperty({ type: SandboxLimitsDto })
+  limits!: SandboxLimitsDto;
+}
+
+@ApiSchema({ name: 'CancelResult', description: 'What happened to the session\'s running statement; "idle": none ran.' })
+export class CancelResultDto implements CancelResult {
+  @ApiProperty()
+  cancelled!: boolean;
+
+  @ApiProperty({ enum: OUTCOMES })
+  outcome!: CancelOutcome;
+}

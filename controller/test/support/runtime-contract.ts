@@ -1,0 +1,83 @@
+import {
+  ContainerNotFoundError,
+  ContainerRuntime,
+  NameConflictError,
+  SandboxContainerSpec,
+} from '../../src/runtime/container-runtime';
+
+export interface RuntimeUnderContract {
+  runtime: ContainerRuntime;
+  image: string;
+  /** Labels that mark this run's containers only. */
+  labels: Record<string, string>;
+  /** Container names this run may use start with this. */
+  namePrefix: string;
+}
+
+/**
+ * What the fleet relies on from a ContainerRuntime, written once and run against the fake (unit)
+ * and against Docker (integration), so the fake cannot drift from the engine it stands in for.
+ */
+export function describeRuntimeContract(what: string, setUp: () => Promise<RuntimeUnderContract>, tearDown: () => Promise<void>): void {
+  describe(`ContainerRuntime contract: ${what}`, () => {
+    let sut: RuntimeUnderContract;
+    const spec = (name: string): SandboxContainerSpec => ({
+      name: `${sut.namePrefix}-${name}`,
+      image: sut.image,
+      labels: sut.labels,
+      memoryBytes: 256 * 2 ** 20,
+      dataBytes: 64 * 2 ** 20,
+      cpus: 0.5,
+      pidsLimit: 64,
+    });
+
+    beforeAll(async () => {
+      sut = await setUp();
+    });
+    afterAll(tearDown);
+
+    it('knows the sandbox image and not a made-up one', async () => {
+      expect(await sut.runtime.imageId(sut.image)).toEqual(expect.any(String));
+      expect(await sut.runtime.imageId('pgsbx-contract/no-such-image:0')).toBeNull();
+    });
+
+    it('starts a running container that inspect (by id and name) and list (by label) find', async () => {
+      const info = await sut.runtime.start(spec('a'));
+      expect(info).toMatchObject({ name: spec('a').name, running: true });
+      expect(info.socketDir).not.toBe('');
+      const byId = await sut.runtime.inspect(info.id);
+      const byName = await sut.runtime.inspect(spec('a').name);
+      expect(byId?.id).toBe(info.id);
+      expect(byName?.id).toBe(info.id);
+      expect(byId?.labels).toMatchObject(sut.labels);
+      expect(byId?.socketDir).toBe(info.socketDir);
+      const listed = await sut.runtime.list(sut.labels);
+      expect(listed.map((c) => c.id)).toContain(info.id);
+      expect(listed.find((c) => c.id === info.id)?.socketDir).toBe(info.socketDir);
+      expect(await sut.runtime.list({ ...sut.labels, 'pgsbx.contract-other': 'x' })).toEqual([]);
+      expect(await sut.runtime.stats(info.id)).toMatchObject({ memoryBytes: expect.any(Number) });
+    });
+
+    it('refuses a second container of the same name (the name is the lock)', async () => {
+      await expect(sut.runtime.start(spec('a'))).rejects.toBeInstanceOf(NameConflictError);
+    });
+
+    it('renames atomically: the new name finds it, the old one nothing; a taken name or a missing id is refused', async () => {
+      const b = await sut.runtime.start(spec('b'));
+      await sut.runtime.rename(b.id, spec('b2').name);
+      expect((await sut.runtime.inspect(spec('b2').name))?.id).toBe(b.id);
+      expect(await sut.runtime.inspect(spec('b').name)).toBeNull();
+      await expect(sut.runtime.rename(b.id, spec('a').name)).rejects.toBeInstanceOf(NameConflictError);
+      await expect(sut.runtime.rename('0123456789ab-missing', spec('c').name)).rejects.toBeInstanceOf(ContainerNotFoundError);
+    });
+
+    it('removes: gone from inspect, list and stats; removing again is no error', async () => {
+      const a = await sut.runtime.inspect(spec('a').name);
+      await sut.runtime.remove(a!.id);
+      expect(await sut.runtime.inspect(a!.id)).toBeNull();
+      expect((await sut.runtime.list(sut.labels)).map((c) => c.id)).not.toContain(a!.id);
+      expect(await sut.runtime.stats(a!.id)).toBeNull();
+      await expect(sut.runtime.remove(a!.id)).resolves.toBeUndefined();
+    });
+  });
+}
