@@ -5,8 +5,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { hostCheck } from './auth/host-check';
-import { jsonBody } from './common/body-parser';
-import { precompressed } from './common/precompressed';
+import { jsonBody } from './http/body-parser';
+import { precompressed } from './http/precompressed';
+import { requestLogging } from './http/request-logging.middleware';
+import { logCrashes } from './common/crash-log';
 import { JsonLogger } from './common/json-logger';
 import { OpenApiDocument } from './openapi/openapi-document';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
@@ -16,6 +18,8 @@ export async function createApp(config: AppConfig, logger: JsonLogger, overrides
     logger,
     bodyParser: false,
   });
+  // First: every later line, and the answer of every later middleware, carries the request id.
+  app.use(requestLogging(logger));
   // Before anything reads the request: with dev login on, a foreign Host could mint admin tokens.
   if (config.devLogin) app.use(hostCheck(config.allowedHosts));
   app.use(jsonBody(config.maxSqlBytes * 2 + 4096));
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = new JsonLogger(config.logLevel);
+  logCrashes(logger);
   const app = await createApp(config, logger);
   await app.listen(config.port, config.host);
   // Longer than the usual proxy and client idle timeouts, so a kept-alive connection is never

@@ -1,7 +1,7 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { CapacityError, DrainingError, RuntimeUnavailableError } from '../domain/errors';
 import { HttpExceptionFilter } from './http-exception.filter';
-import { JsonLogger } from './json-logger';
+import { JsonLogger } from '../common/json-logger';
 
 /** Runs the filter on `error` and returns what the client gets. */
 function answer(error: unknown, log = new JsonLogger('error')) {

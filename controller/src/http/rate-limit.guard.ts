@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable } 
 import type { Request, Response } from 'express';
 import { AuthUser } from '../auth/roles';
 import { AppConfig } from '../config/app-config';
-import { Clock } from './clock';
+import { Clock } from '../common/clock';
 
 interface Bucket {
   tokens: number;

@@ -3,8 +3,8 @@ import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from '../domain/errors';
-import { ErrorCauses } from './error-causes';
-import { JsonLogger } from './json-logger';
+import { ErrorCauses } from '../common/error-causes';
+import { JsonLogger } from '../common/json-logger';
 
 export interface ErrorBody {
   statusCode: number;
