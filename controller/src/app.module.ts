@@ -8,7 +8,8 @@ import { JsonLogger } from './common/json-logger';
 import { MetricsService } from './common/metrics.service';
 import { RateLimitGuard } from './common/rate-limit.guard';
 import { AppConfig } from './config/app-config';
-import { PgSandboxConnector, SandboxConnector } from './db/sandbox-connector';
+import { PgSandboxConnector } from './database/pg-sandbox-connector';
+import { SandboxConnector } from './database/sandbox-connector';
 import { AdminController } from './fleet/admin.controller';
 import { FleetService } from './fleet/fleet.service';
 import { HealthController } from './fleet/health.controller';
@@ -16,6 +17,8 @@ import { ContainerRuntime } from './runtime/container-runtime';
 import { DockerRuntime } from './runtime/docker-runtime';
 import { SandboxController } from './sandbox/sandbox.controller';
 import { SandboxService } from './sandbox/sandbox.service';
+import { SessionManager } from './sandbox/session-manager';
+import { StatementRunner } from './sandbox/statement-runner';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -46,6 +49,8 @@ export class AppModule {
         Clock,
         MetricsService,
         FleetService,
+        SessionManager,
+        StatementRunner,
         SandboxService,
         ...overrides,
       ],

@@ -1,13 +1,13 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { Client } from 'pg';
 import { Subject, Subscription, interval } from 'rxjs';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/json-logger';
 import { MetricsService } from '../common/metrics.service';
 import { Semaphore } from '../common/semaphore';
 import { AppConfig } from '../config/app-config';
-import { SandboxConnector } from '../db/sandbox-connector';
+import type { SandboxConnection } from '../database/sandbox-connection';
+import { SandboxConnector } from '../database/sandbox-connector';
 import {
   ContainerInfo,
   ContainerNotFoundError,
@@ -27,7 +27,7 @@ export class Sandbox {
   gone = false;
   lastUsedAt: number;
   /** The connection that proved readiness; the first session takes it. */
-  warmClient?: Client;
+  warmClient?: SandboxConnection;
   /** Once gone: what happened to it, as the end of "the sandbox …" (for a statement it cut short). */
   endedBecause?: string;
 
@@ -48,7 +48,7 @@ export class Sandbox {
     return this.active > 0 ? 'busy' : 'ready';
   }
 
-  takeWarmClient(): Client | undefined {
+  takeWarmClient(): SandboxConnection | undefined {
     const c = this.warmClient;
     this.warmClient = undefined;
     return c;
@@ -61,7 +61,7 @@ interface PoolEntry {
   socketDir: string;
   createdAt: number;
   imageId: string;
-  client: Client;
+  client: SandboxConnection;
 }
 
 export interface DeathNotice {
@@ -517,7 +517,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
    * One that does not answer is retired and its user told why on the next exec: null.
    */
   private async adopt(info: ContainerInfo, userId: string | undefined): Promise<Sandbox | null> {
-    let client: Client;
+    let client: SandboxConnection;
     try {
       client = await adoptionConnection(this.connector, info, this.config.readyTimeoutMs);
     } catch (e) {
