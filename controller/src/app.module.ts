@@ -11,7 +11,8 @@ import { JsonLogger } from './common/json-logger';
 import { MetricsService } from './common/metrics.service';
 import { RateLimitGuard } from './http/rate-limit.guard';
 import { AppConfig } from './config/app-config';
-import { PgSandboxConnector, SandboxConnector } from './db/sandbox-connector';
+import { PgSandboxConnector } from './database/pg-sandbox-connector';
+import { SandboxConnector } from './database/sandbox-connector';
 import { FleetModule } from './fleet/fleet.module';
 import { HealthModule } from './health/health.module';
 import { OpenApiModule } from './openapi/openapi.module';
@@ -19,6 +20,8 @@ import { ContainerRuntime } from './runtime/container-runtime';
 import { DockerRuntime } from './runtime/docker-runtime';
 import { SandboxController } from './sandbox/sandbox.controller';
 import { SandboxService } from './sandbox/sandbox.service';
+import { SessionManager } from './sandbox/session-manager';
+import { StatementRunner } from './sandbox/statement-runner';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -57,6 +60,8 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        SessionManager,
+        StatementRunner,
         SandboxService,
         AdminService,
         ContainerStatsCache,

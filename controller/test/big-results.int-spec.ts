@@ -1,7 +1,7 @@
 import { ClientRequest, IncomingMessage, request } from 'node:http';
+import type { RowsResult, SandboxResult } from '@pgsbx/contract';
 import { Harness, startHarness } from './support/harness';
 import { sleep } from './support/util';
-import type { RowsResult, SandboxResult } from '../src/sandbox/sandbox-result';
 
 const MiB = 1024 * 1024;
 const asRows = (r: SandboxResult | undefined) => r as RowsResult;

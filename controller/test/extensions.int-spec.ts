@@ -1,3 +1,4 @@
+import type { ErrorResult, RowsResult, SandboxResult } from '@pgsbx/contract';
 import { Harness, startHarness } from './support/harness';
 import {
   ExtensionFiles,
@@ -13,7 +14,6 @@ import {
   readExtensionFiles,
   scriptTextFor,
 } from './support/extension-trojans';
-import type { ErrorResult, RowsResult, SandboxResult } from '../src/sandbox/sandbox-result';
 
 /** The allowlist docs/EXTENSIONS.md audits; a new entry fails the first test until it is audited. */
 const AUDITED = [

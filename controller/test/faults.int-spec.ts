@@ -1,7 +1,7 @@
+import type { RowsResult } from '@pgsbx/contract';
 import { signToken, sleep, until } from './support/util';
 import { execFileSync, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
-import type { RowsResult } from '../src/sandbox/sandbox-result';
 import { spawnController } from './support/controller-process';
 import { Harness, containersOf, docker, removeContainers, startHarness, testPrefix } from './support/harness';
 

@@ -1,5 +1,5 @@
+import type { ErrorResult, RowsResult } from '@pgsbx/contract';
 import { signToken, sleep, until } from './support/util';
-import type { ErrorResult, RowsResult } from '../src/sandbox/sandbox-result';
 import { spawnController } from './support/controller-process';
 import { Harness, containersOf, removeContainers, startHarness, testPrefix } from './support/harness';
 

@@ -1,7 +1,7 @@
+import type { ErrorResult, RowsResult, SandboxResult } from '@pgsbx/contract';
 import { rssGrowthDuring, signToken, sleep } from './support/util';
 import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import type { ErrorResult, RowsResult, SandboxResult } from '../src/sandbox/sandbox-result';
 import { Harness, containersOf, docker, startHarness } from './support/harness';
 
 const err = (r: SandboxResult | undefined) => (r as ErrorResult | undefined)?.error;

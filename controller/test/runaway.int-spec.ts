@@ -1,4 +1,4 @@
-import type { ErrorResult, RowsResult, SandboxResult } from '../src/sandbox/sandbox-result';
+import type { ErrorResult, RowsResult, SandboxResult } from '@pgsbx/contract';
 import { Harness, docker, startHarness } from './support/harness';
 import { until } from './support/util';
 

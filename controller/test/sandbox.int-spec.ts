@@ -1,6 +1,6 @@
+import type { ErrorResult, RowsResult } from '@pgsbx/contract';
 import { rssGrowthDuring, signToken } from './support/util';
 import { Harness, containersOf, startHarness } from './support/harness';
-import type { ErrorResult, RowsResult } from '../src/sandbox/sandbox-result';
 
 const rows = (r: unknown) => (r as RowsResult).rows;
 const err = (r: unknown) => (r as ErrorResult).error;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ErrorResult, RowsResult, SandboxResult } from '../src/sandbox/sandbox-result';
+import type { ErrorResult, RowsResult, SandboxResult } from '@pgsbx/contract';
 import { Harness, docker, startHarness } from './support/harness';
 
 const err = (r: SandboxResult | undefined) => (r as ErrorResult | undefined)?.error;

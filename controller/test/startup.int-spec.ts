@@ -1,4 +1,4 @@
-import type { ErrorResult, RowsResult, SandboxResult } from '../src/sandbox/sandbox-result';
+import type { ErrorResult, RowsResult, SandboxResult } from '@pgsbx/contract';
 import { ControllerProcess, spawnController } from './support/controller-process';
 import { containersOf, docker, removeContainers, testPrefix } from './support/harness';
 import { signToken, until } from './support/util';

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { PinnedSocket } from '../db/pinned-socket';
+import { PinnedSocket } from '../database/pinned-socket';
 import { BIG_RESULT_SQL, peakRss, pullBigResults } from './big-results-load';
 
 const run = promisify(execFile);

@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import type { SandboxConnection } from '../database/sandbox-connection';
 
 /** How a user got their container: from the warm pool, started for them, or found at start-up. */
 export type ProvisionSource = 'pool' | 'cold' | 'adopted';
@@ -9,7 +9,7 @@ export class Sandbox {
   gone = false;
   lastUsedAt: number;
   /** The connection that proved readiness; the first session takes it. */
-  warmClient?: Client;
+  warmClient?: SandboxConnection;
   /** Once gone: what happened to it, as the end of "the sandbox …" (for a statement it cut short). */
   endedBecause?: string;
 
@@ -30,7 +30,7 @@ export class Sandbox {
     return this.active > 0 ? 'busy' : 'ready';
   }
 
-  takeWarmClient(): Client | undefined {
+  takeWarmClient(): SandboxConnection | undefined {
     const c = this.warmClient;
     this.warmClient = undefined;
     return c;

@@ -1,5 +1,5 @@
-import type { Client } from 'pg';
-import { SandboxConnector } from '../db/sandbox-connector';
+import type { SandboxConnection } from '../database/sandbox-connection';
+import { SandboxConnector } from '../database/sandbox-connector';
 import type { ContainerInfo } from '../runtime/container-runtime';
 import { ADOPT_READY_MS, AdoptionQueue, adoptionConnection } from './adoption';
 
@@ -48,17 +48,17 @@ describe(adoptionConnection.name, () => {
   /** Answers each connect() with the next behaviour: a client, an error, or never. */
   class ScriptedConnector extends SandboxConnector {
     attempts = 0;
-    late?: (c: Client) => void;
-    constructor(private readonly behave: () => 'hang' | Error | Client) {
+    late?: (c: SandboxConnection) => void;
+    constructor(private readonly behave: () => 'hang' | Error | SandboxConnection) {
       super();
     }
-    connect(): Promise<Client> {
+    connect(): Promise<SandboxConnection> {
       this.attempts++;
       const b = this.behave();
       if (b === 'hang') return new Promise((r) => (this.late = r));
       return b instanceof Error ? Promise.reject(b) : Promise.resolve(b);
     }
-    async waitReady(): Promise<Client> {
+    async waitReady(): Promise<SandboxConnection> {
       throw new Error('unused');
     }
   }
@@ -71,7 +71,7 @@ describe(adoptionConnection.name, () => {
     await expect(adoptionConnection(connector, upFor(0), 30_000)).rejects.toThrow(/did not answer/);
     expect(Date.now() - t0).toBeLessThan(ADOPT_READY_MS + 2000);
     let ended = false;
-    connector.late?.({ end: async () => void (ended = true) } as unknown as Client);
+    connector.late?.({ end: async () => void (ended = true) } as unknown as SandboxConnection);
     await flush();
     expect(ended).toBe(true);
   });
@@ -84,7 +84,7 @@ describe(adoptionConnection.name, () => {
 
   it('waits past the short bound for a young container that is still starting', async () => {
     const t0 = Date.now();
-    const client = { end: async () => undefined } as unknown as Client;
+    const client = { end: async () => undefined } as unknown as SandboxConnection;
     const connector = new ScriptedConnector(() => (Date.now() - t0 < ADOPT_READY_MS + 500 ? coded('57P03') : client));
     await expect(adoptionConnection(connector, upFor(0), 30_000)).resolves.toBe(client);
     const old = new ScriptedConnector(() => coded('ENOENT'));

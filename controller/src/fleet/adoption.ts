@@ -1,5 +1,5 @@
-import type { Client } from 'pg';
-import type { SandboxConnector } from '../db/sandbox-connector';
+import type { SandboxConnection } from '../database/sandbox-connection';
+import type { SandboxConnector } from '../database/sandbox-connector';
 import type { ContainerInfo } from '../runtime/container-runtime';
 
 /**
@@ -30,7 +30,7 @@ export async function adoptionConnection(
   connector: SandboxConnector,
   info: ContainerInfo,
   readyTimeoutMs: number,
-): Promise<Client> {
+): Promise<SandboxConnection> {
   const began = Date.now();
   const shortDeadline = began + ADOPT_READY_MS;
   const startDeadline = Math.max(shortDeadline, info.createdAt.getTime() + readyTimeoutMs);
@@ -50,7 +50,7 @@ export async function adoptionConnection(
   }
 }
 
-async function within(attempt: Promise<Client>, ms: number): Promise<Client> {
+async function within(attempt: Promise<SandboxConnection>, ms: number): Promise<SandboxConnection> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('the server accepted the connection but did not answer')), ms);

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { Client } from 'pg';
 import { Clock } from '../common/clock';
 import { Semaphore } from '../common/semaphore';
 import { AppConfig } from '../config/app-config';
-import { SandboxConnector } from '../db/sandbox-connector';
+import type { SandboxConnection } from '../database/sandbox-connection';
+import { SandboxConnector } from '../database/sandbox-connector';
 import { ContainerInfo, ContainerRuntime, SandboxContainerSpec } from '../runtime/container-runtime';
 
 export interface StartedContainer {
   info: ContainerInfo;
   /** The connection that proved readiness. */
-  client: Client;
+  client: SandboxConnection;
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { Client } from 'pg';
 import { fleetFixture } from '../../test/support/fleet-fixture';
 import { FakeConnector } from '../../test/support/fakes';
 import { CapacityError, DrainingError } from '../domain/errors';
@@ -12,7 +11,7 @@ const spec = (name: string) => ({ name, image: 'x', labels: { 'pgsbx.prefix': 'p
 
 /** A Postgres that refuses every connection the way a full server does (not "still starting"). */
 class RefusingConnector extends FakeConnector {
-  override async connect(): Promise<Client> {
+  override async connect(): Promise<never> {
     throw Object.assign(new Error('too many connections'), { code: '53300' });
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Client } from 'pg';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/json-logger';
 import { AppConfig } from '../config/app-config';
-import { SandboxConnector } from '../db/sandbox-connector';
+import type { SandboxConnection } from '../database/sandbox-connection';
+import { SandboxConnector } from '../database/sandbox-connector';
 import { CapacityError, DrainingError } from '../domain/errors';
 import { Sandbox } from '../domain/sandbox';
 import { ContainerInfo, ContainerNotFoundError, ContainerRuntime, NameConflictError } from '../runtime/container-runtime';
@@ -57,7 +57,7 @@ export class Provisioner {
    * One that does not answer is retired and its user told why on the next exec: null.
    */
   async adopt(info: ContainerInfo, userId: string | undefined): Promise<Sandbox | null> {
-    let client: Client;
+    let client: SandboxConnection;
     try {
       client = await adoptionConnection(this.connector, info, this.config.readyTimeoutMs);
     } catch (e) {

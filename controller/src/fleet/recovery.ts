@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/json-logger';
 import { AppConfig } from '../config/app-config';
-import { SandboxConnector } from '../db/sandbox-connector';
+import { SandboxConnector } from '../database/sandbox-connector';
 import { containerKind } from '../domain/sandbox-names';
 import { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime';
 import { AdoptionQueue, LISTING_WAIT_MS, adoptionConnection, unusableNotice } from './adoption';

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { Client } from 'pg';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/json-logger';
 import { MetricsService } from '../common/metrics.service';
 import { AppConfig } from '../config/app-config';
+import type { SandboxConnection } from '../database/sandbox-connection';
 import { ContainerRuntime } from '../runtime/container-runtime';
 import { BackgroundTasks } from './background-tasks';
 import { ContainerStarter } from './container-starter';
@@ -17,7 +17,7 @@ export interface PoolEntry {
   socketDir: string;
   createdAt: number;
   imageId: string;
-  client: Client;
+  client: SandboxConnection;
 }
 
 export interface PoolStatus {

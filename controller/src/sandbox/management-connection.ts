@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import type { SandboxConnection } from '../database/sandbox-connection';
 
 /**
  * How long one management call (connect included) may take. A healthy sandbox answers in
@@ -22,15 +22,15 @@ export class ManagementUnavailable extends Error {
  * One sandbox's management connection (role pgsbx_admin), opened on first use. Every call is
  * bounded; a connection that failed or did not answer is dropped and the next call opens a new
  * one. Functions are schema-qualified, and the connection pins its own settings (see
- * sandbox-connector.ts), so nothing a user creates or sets in the database runs here.
+ * database/pg-sandbox-connector.ts), so nothing a user creates or sets in the database runs here.
  */
 export class ManagementConnection {
-  private client?: Promise<Client>;
+  private client?: Promise<SandboxConnection>;
   /** One call at a time: pg would queue them anyway, and warns when asked to. */
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly open: () => Promise<Client>,
+    private readonly open: () => Promise<SandboxConnection>,
     private readonly timeoutMs = MANAGEMENT_TIMEOUT_MS,
   ) {}
 
@@ -47,7 +47,8 @@ export class ManagementConnection {
   close(): void {
     const c = this.client;
     this.client = undefined;
-    c?.then(destroy).catch(() => undefined);
+    // A hung connection never finishes a polite goodbye: drop the socket.
+    c?.then((conn) => conn.destroy()).catch(() => undefined);
   }
 
   private async call(sql: string, pid: number): Promise<boolean> {
@@ -62,8 +63,8 @@ export class ManagementConnection {
     const attempt = (async () => {
       await previous;
       const client = await (this.client ??= this.open());
-      const r = await client.query<{ ok: boolean }>(sql, [pid]);
-      return r.rows[0]?.ok === true;
+      const rows = await client.query<{ ok: boolean }>(sql, [pid]);
+      return rows[0]?.ok === true;
     })();
     this.tail = attempt.catch(() => undefined);
     try {
@@ -77,10 +78,4 @@ export class ManagementConnection {
       clearTimeout(timer);
     }
   }
-}
-
-/** A hung connection never finishes a polite goodbye: drop the socket. */
-function destroy(c: Client): void {
-  (c as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
-  c.end().catch(() => undefined);
 }

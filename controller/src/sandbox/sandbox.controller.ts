@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { CancelResult, SandboxResult } from '@pgsbx/contract';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { AuthUser, Premium } from '../auth/roles';
 import { MetricsService } from '../common/metrics.service';
 import { ExecRequestDto, SessionRequestDto } from './exec-request.dto';
 import { EXEC_RESPONSE_SCHEMA } from './sandbox-result.dto';
 import { CancelResultDto, SandboxStatusDto } from './sandbox-status.dto';
-import { CancelResult, SandboxResult } from './sandbox-result';
 import { writeJson } from './result-writer';
 import { ExecOutcome, SandboxService, SandboxStatus } from './sandbox.service';
 

@@ -1,9 +1,9 @@
-import type { Client } from 'pg';
+import type { SandboxConnection } from '../database/sandbox-connection';
 import type { StatementWatchdog } from './statement-watchdog';
 
 /** One named connection of a user: its own transaction, temp tables and settings. */
 export class SqlSession {
-  client?: Client;
+  connection?: SandboxConnection;
   private tail: Promise<unknown> = Promise.resolve();
   queued = 0;
   /** The running statement's watchdog, while one runs. */
@@ -20,7 +20,7 @@ export class SqlSession {
   }
 
   close(): void {
-    this.client?.end().catch(() => undefined);
-    this.client = undefined;
+    this.connection?.end().catch(() => undefined);
+    this.connection = undefined;
   }
 }

@@ -4,7 +4,7 @@ import { Clock } from '../../src/common/clock';
 import { JsonLogger } from '../../src/common/json-logger';
 import { MetricsService } from '../../src/common/metrics.service';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { SandboxConnector } from '../../src/db/sandbox-connector';
+import { SandboxConnector } from '../../src/database/sandbox-connector';
 import { BackgroundTasks } from '../../src/fleet/background-tasks';
 import { FleetModule } from '../../src/fleet/fleet.module';
 import { ContainerRuntime } from '../../src/runtime/container-runtime';

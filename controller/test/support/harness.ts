@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
 import { JwtService } from '@nestjs/jwt';
+import type { SandboxResult } from '@pgsbx/contract';
 import { JsonLogger } from '../../src/common/json-logger';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { FleetService } from '../../src/fleet/fleet.service';
 import { createApp } from '../../src/main';
-import type { SandboxResult } from '../../src/sandbox/sandbox-result';
 
 let seq = 0;
 

@@ -1,6 +1,6 @@
 import type { Connection, Submittable } from 'pg';
-import { ResultField } from './sandbox-result';
-import { valueParser } from './value-types';
+import { COPY_FROM_STDIN_REFUSED, ColumnField, MAX_RESULT_CHARS, ResponseBudget } from './sandbox-connection';
+import { valueParser } from './pg-value-types';
 
 interface FieldDescription {
   name: string;
@@ -18,25 +18,9 @@ interface CopyDataMessage {
   chunk: Buffer;
 }
 
-/** Rows kept per statement stop here (in characters of row text), marked truncated. */
-export const MAX_RESULT_CHARS = 32 * 1024 * 1024;
-/**
- * What the statements of one request may still return, in bytes (SANDBOX_MAX_RESPONSE), shared by
- * them. A row counts its bytes on the wire plus its column names: about its JSON size.
- */
-export interface ResponseBudget {
-  bytesLeft: number;
-}
-
-/** Notices kept per statement; the rest are counted. */
-export const MAX_NOTICES = 100;
-
-export const COPY_FROM_STDIN_REFUSED =
-  'COPY … FROM STDIN is not available here: the notebook has no way to send the rows that follow it. ' +
-  'Insert them with INSERT … VALUES instead (COPY … TO STDOUT works).';
-
-export interface StatementOutcome {
-  fields: ResultField[];
+/** What pg hands back: PgSandboxConnection maps it to the port's QueryOutcome. */
+export interface QueryOutcome {
+  fields: ColumnField[];
   rows: Record<string, unknown>[];
   /** The command tag, split: `INSERT 0 5` → command INSERT, count 5. */
   command?: string;
@@ -52,9 +36,9 @@ export interface StatementOutcome {
  * COPY … TO STDOUT lines come back as rows too (capped the same way); COPY … FROM STDIN is refused.
  */
 export class StatementQuery implements Submittable {
-  readonly outcome: StatementOutcome = { fields: [], rows: [], truncated: false };
-  readonly done: Promise<StatementOutcome>;
-  private settle!: (o: StatementOutcome) => void;
+  readonly outcome: QueryOutcome = { fields: [], rows: [], truncated: false };
+  readonly done: Promise<QueryOutcome>;
+  private settle!: (o: QueryOutcome) => void;
   private parsers: ((v: string) => unknown)[] = [];
   private settled = false;
   private copyTail = '';

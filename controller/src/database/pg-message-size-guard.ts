@@ -1,7 +1,5 @@
 import type { Client } from 'pg';
-
-/** One protocol message (a row, an error text) larger than this closes the session. */
-export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+import { MAX_MESSAGE_BYTES } from './sandbox-connection';
 
 interface PgInternals {
   connection: NodeJS.EventEmitter & { stream: NodeJS.ReadableStream & { destroy(e?: Error): void } };

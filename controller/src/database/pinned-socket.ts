@@ -2,17 +2,11 @@ import { closeSync, constants, fstatSync, openSync, statfsSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { SANDBOX_PG_UID, SOCKET_NAME } from '../runtime/sandbox-socket';
 import { MessageTooLargeError, ProtocolFrames, ProtocolViolationError } from './protocol-frames';
+import { SocketTamperedError } from './sandbox-connector';
 
 /** Linux O_PATH: a handle on the inode itself, never opening it (a FIFO cannot block us). */
 const O_PATH = 0o10000000;
 const TMPFS_MAGIC = 0x01021994;
-
-/** The socket directory holds something other than the container's own Postgres socket. */
-export class SocketTamperedError extends Error {
-  constructor(what: string) {
-    super(`The sandbox's socket was tampered with (${what}); Reset gives a fresh one.`);
-  }
-}
 
 /**
  * The sandbox's socket, checked and held by file descriptor: whatever the sandbox renames or

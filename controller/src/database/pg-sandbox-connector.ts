@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Client } from 'pg';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { PinnedSocket, SocketTamperedError } from './pinned-socket';
+import { PgSandboxConnection } from './pg-sandbox-connection';
+import { PinnedSocket } from './pinned-socket';
 import { ProtocolViolationError } from './protocol-frames';
-
-export type SandboxRole = 'sandbox' | 'pgsbx_admin';
+import { retryUntilReady } from './retry-until-ready';
+import type { SandboxConnection } from './sandbox-connection';
+import { SandboxConnector, SandboxRole, SocketTamperedError } from './sandbox-connector';
 
 /**
  * The management connection's own settings, in the startup packet: they beat anything the user
@@ -33,22 +36,19 @@ function refusePassword(): Promise<string> {
 }
 
 /**
- * Opens connections to a sandbox's Postgres over the Unix socket in its host directory. That
- * directory is the sandbox's to write: see PinnedSocket for why nothing in it is followed.
+ * Connects with pg over the sandbox's pinned socket: see PinnedSocket for why nothing in its
+ * directory is followed.
  */
-export abstract class SandboxConnector {
-  abstract connect(socketDir: string, role: SandboxRole): Promise<Client>;
-  /** Retries a real connection until the server accepts it, within a bound; returns it open. */
-  abstract waitReady(socketDir: string, timeoutMs: number): Promise<Client>;
-}
-
 @Injectable()
 export class PgSandboxConnector extends SandboxConnector {
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
     super();
   }
 
-  async connect(socketDir: string, role: SandboxRole): Promise<Client> {
+  async connect(socketDir: string, role: SandboxRole): Promise<SandboxConnection> {
     const socket = PinnedSocket.open(socketDir);
     const client = new Client({
       host: socketDir,
@@ -73,23 +73,16 @@ export class PgSandboxConnector extends SandboxConnector {
     } finally {
       socket.close(); // the connection is made (or failed); the handle only served to reach it
     }
-    return client;
+    return new PgSandboxConnection(client);
   }
 
-  async waitReady(socketDir: string, timeoutMs: number): Promise<Client> {
-    const deadline = Date.now() + timeoutMs;
-    let delay = 5;
-    let last: unknown;
-    while (Date.now() < deadline) {
-      try {
-        return await this.connect(socketDir, 'sandbox');
-      } catch (e) {
-        if (e instanceof SocketTamperedError || e instanceof ProtocolViolationError) throw e; // waiting would not untamper it
-        last = e; // ENOENT before the socket exists, 57P03 while the server starts
-      }
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(50, delay * 2);
-    }
-    throw new Error(`sandbox did not accept connections within ${timeoutMs} ms: ${(last as Error)?.message}`);
+  waitReady(socketDir: string, timeoutMs: number): Promise<SandboxConnection> {
+    return retryUntilReady(
+      this.clock,
+      timeoutMs,
+      // ENOENT before the socket exists, 57P03 while the server starts
+      () => this.connect(socketDir, 'sandbox'),
+      (e) => e instanceof SocketTamperedError || e instanceof ProtocolViolationError, // waiting would not untamper it
+    );
   }
 }
