@@ -1,7 +1,7 @@
 import { ClientRequest, IncomingMessage, request } from 'node:http';
 import type { RowsResult, SandboxResult } from '@pgsbx/contract';
 import { Harness, startHarness } from './support/harness';
-import { sleep } from './support/util';
+import { rssGrowthDuring, sleep } from './support/util';
 
 const MiB = 1024 * 1024;
 const asRows = (r: SandboxResult | undefined) => r as RowsResult;
@@ -125,6 +125,28 @@ describe('Big results are written in chunks, capped per response (real Docker)',
     const r = asRows(body[0]);
     expect(r.rows).toHaveLength(32);
     expect(r.rows[31]).toEqual({ g: 32, v: 'q'.repeat(MiB) });
+  });
+
+  // Found by the second attacker: parsed, nested JSON costs ~25× its text in V8 (15 MB grew the
+  // controller by 1.9 GB). json is now passed through as the text Postgres sent.
+  it('a deeply nested 8 MB json value arrives intact and does not balloon the controller', async () => {
+    const t = h.token('big-json');
+    const sql = `select ('[' || rtrim(repeat(repeat('[', 500) || repeat(']', 500) || ',', 8000), ',') || ']')::json as j`;
+    await h.exec(t, 'select 1');
+    // Read as text inside the measurement: the test's own JSON.parse would cost what is measured.
+    const { result: text, growthMiB } = await rssGrowthDuring(async () => {
+      const res = await fetch(`${h.url}/api/sandbox/exec`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ sql }),
+      });
+      return res.text();
+    });
+    const rows = (JSON.parse(text)[0] as RowsResult).rows;
+    expect(Array.isArray(rows[0].j)).toBe(true);
+    expect((rows[0].j as unknown[]).length).toBe(8000);
+    // The response text itself is ~8 MB; parsed on the server it was ~200 MB.
+    expect(growthMiB).toBeLessThan(100);
   });
 
   it('an error before the first byte is still a JSON error response', async () => {

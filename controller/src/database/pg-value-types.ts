@@ -1,8 +1,11 @@
 import { types } from 'pg';
+import { JsonText } from '../common/json-text';
 
 type Parser = (value: string) => unknown;
 
 const raw: Parser = (v) => v;
+const json: Parser = (v) => new JsonText(v);
+const jsonArray: Parser = (v) => (stringArray(v) as (string | null)[]).map((x) => (x === null ? null : new JsonText(x)));
 const stringArray = types.getTypeParser(1009 as never) as Parser; // text[]: elements stay strings
 const finiteOrText: Parser = (v) => {
   const n = Number(v);
@@ -12,11 +15,16 @@ const floatArray: Parser = (v) => (stringArray(v) as (string | null)[]).map((x) 
 
 /**
  * Lossless text → JSON mapping: int8 and numeric stay strings, bytea is `\x…`, dates and times
- * keep the server's text (microseconds and time zones intact), json is parsed, floats are numbers
+ * keep the server's text (microseconds and time zones intact), json is passed through as its text
+ * (JsonText), floats are numbers
  * unless they are NaN or infinite. Everything unknown (PostGIS geometry, vector, …) is its text.
  */
 const OVERRIDES: Record<number, Parser> = {
   17: raw, // bytea
+  114: json,
+  3802: json, // jsonb
+  199: jsonArray, // json[]
+  3807: jsonArray, // jsonb[]
   1001: stringArray, // bytea[]
   1082: raw, // date
   1114: raw, // timestamp

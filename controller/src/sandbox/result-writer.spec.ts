@@ -1,3 +1,4 @@
+import { JsonText } from '../common/json-text';
 import { Writable } from 'node:stream';
 import { JsonChunks, writeJson } from './result-writer';
 
@@ -57,6 +58,14 @@ describe(JsonChunks.name, () => {
     const chunks = chunksOf(value, size);
     expect(chunks.join('')).toBe(JSON.stringify(value));
     expect(chunks.every((c) => !/\\ud[89ab]/i.test(c))).toBe(true);
+  });
+
+  it.each([3, 64, 1 << 16])('writes json values as Postgres sent them, at any chunk size (%i)', (size) => {
+    const text = '{"a": [1, 2.50, 12345678901234567890], "b": {"c": "x\\ny"}}';
+    const value = [{ rows: [{ j: new JsonText(text), k: 'é' }, { j: new JsonText('[' + '[]'.repeat(5000).split('][').join('],[') + ']') }] }];
+    const out = chunksOf(value, size).join('');
+    expect(out.startsWith(`[{"rows":[{"j":${text},"k":"é"}`)).toBe(true);
+    expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(value)));
   });
 
   it('makes chunks of about the asked size, none empty', () => {

@@ -3,6 +3,7 @@
  * event loop for hundreds of milliseconds (every other user waits) and makes a second copy of it
  * in memory; here the text is made ~64 KiB at a time, with a turn of the event loop between chunks.
  */
+import { JsonText } from '../common/json-text';
 
 export const CHUNK_CHARS = 64 * 1024;
 
@@ -13,7 +14,7 @@ type Frame =
   | { kind: 'array'; array: readonly unknown[]; i: number }
   | { kind: 'object'; object: Record<string, unknown>; keys: string[]; i: number; any: boolean }
   /** A string longer than a chunk, quoted a slice at a time; an object key closes with `":` and opens its value. */
-  | { kind: 'string'; str: string; pos: number; close: string; then?: unknown };
+  | { kind: 'string'; str: string; pos: number; close: string; then?: unknown; verbatim?: boolean };
 
 /**
  * The JSON text of a value in chunks of about `chunkChars` characters; joined, they are exactly
@@ -74,6 +75,11 @@ export class JsonChunks {
 
   /** Opens `v` (already through `prepare`): short values whole, containers and long strings as frames. */
   private value(v: unknown): string {
+    if (v instanceof JsonText) {
+      if (v.text.length <= this.chunkChars) return v.text;
+      this.stack.push({ kind: 'string', str: v.text, pos: 0, close: '', verbatim: true });
+      return '';
+    }
     if (typeof v === 'string') {
       if (v.length <= this.chunkChars) return JSON.stringify(v);
       this.stack.push({ kind: 'string', str: v, pos: 0, close: '"' });
@@ -116,7 +122,7 @@ export class JsonChunks {
     if (end < f.str.length && c >= 0xd800 && c <= 0xdbff) end--;
     const raw = f.str.slice(f.pos, end);
     // Most long values need no escaping: then the slice is its own JSON, with no copy to make.
-    const text = NEEDS_ESCAPE.test(raw) ? JSON.stringify(raw).slice(1, -1) : raw;
+    const text = f.verbatim || !NEEDS_ESCAPE.test(raw) ? raw : JSON.stringify(raw).slice(1, -1);
     f.pos = end;
     if (end < f.str.length) return text;
     this.stack.pop();
@@ -131,6 +137,7 @@ export class JsonChunks {
 
 /** JSON.stringify's SerializeJSONProperty up to the type switch: toJSON, boxed primitives, skipped values. */
 function prepare(v: unknown, key: string): unknown {
+  if (v instanceof JsonText) return v; // written as its text (value), not through toJSON
   if ((typeof v === 'object' && v !== null) || typeof v === 'bigint') {
     const toJSON = (v as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') v = toJSON.call(v, key);
