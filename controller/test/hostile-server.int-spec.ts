@@ -52,7 +52,6 @@ describe('A program behind a sandbox socket cannot crash, hang or bloat the cont
   let session = 0;
 
   const plant = (payload: string, repeatMiB: number) => {
-    docker(['exec', '-u', 'postgres', container, 'sh', '-c', '[ -f /tmp/hostile.ready ] && kill $(cat /tmp/hostile.ready); rm -f /tmp/hostile.ready; true']);
     docker(['exec', '-u', 'postgres', container, 'sh', '-c', `cat > /tmp/hostile.pl <<'PERL'\n${SERVER}\nPERL`]);
     docker(['exec', '-d', '-u', 'postgres', container, 'perl', '/tmp/hostile.pl', hex(payload), String(repeatMiB)]);
     for (let i = 0; i < 100; i++) {
@@ -64,6 +63,12 @@ describe('A program behind a sandbox socket cannot crash, hang or bloat the cont
       }
     }
     throw new Error('the hostile server did not start');
+  };
+
+  /** Stops the program and puts the real socket back. */
+  const restore = () => {
+    docker(['exec', '-u', 'postgres', container, 'sh', '-c',
+      'kill $(cat /tmp/hostile.ready); rm -f /tmp/hostile.ready /var/run/postgresql/.s.PGSQL.5432; mv /var/run/postgresql/.s.real /var/run/postgresql/.s.PGSQL.5432']);
   };
 
   beforeAll(async () => {
@@ -90,8 +95,10 @@ describe('A program behind a sandbox socket cannot crash, hang or bloat the cont
     expect((await h.request('GET', '/healthz')).status).toBe(200);
     expect(rows((await h.exec(bystander, 'select v from kept')).body[0])).toEqual([{ v: 'still here' }]);
     expect((process.memoryUsage().rss - rssBefore) / 2 ** 20).toBeLessThan(48);
-    // The attacker's open session on the real server still works (its connection was made before).
-    expect(rows((await h.exec(attacker, 'select 2 as n')).body[0])).toEqual([{ n: 2 }]);
+    // With the real socket back, the user's sandbox answers again (the first time on a new connection).
+    restore();
+    const again = await h.exec(attacker, 'select 2 as n', 'after');
+    expect(again.body).toEqual([expect.objectContaining({ rows: [{ n: 2 }] })]);
   });
 
   it('a restart adopts the others and replaces the hostile sandbox', async () => {
