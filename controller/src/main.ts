@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   // Longer than the usual proxy and client idle timeouts, so a kept-alive connection is never
   // closed by us just as a client reuses it.
-  const server = app.getHttpServer() as import('node:http').Server;
+  const server = app.getHttpServer();
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   logger.event('info', 'app', 'listening', {

@@ -1,7 +1,7 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execCell, makeParsers, type PgliteLike } from '../src/backends/pglite-exec';
+import { execCell, makeParsers } from '../src/backends/pglite-exec';
 import { isErrorResult, type ErrorResult, type RowsResult } from '../src/api/types';
 import { parseSchemaResult, SCHEMA_SQL, completionSchema } from '../src/sql/schema';
 import { positionToOffset } from '../src/sql/positions';
@@ -10,7 +10,7 @@ import { positionToOffset } from '../src/sql/positions';
 describe('execCell on PGlite', () => {
   let pg: PGlite;
   const parsers = makeParsers(types.arrayParser);
-  const run = (sql: string) => execCell(pg as unknown as PgliteLike, sql, parsers);
+  const run = (sql: string) => execCell(pg, sql, parsers);
 
   beforeAll(async () => {
     pg = await PGlite.create({ extensions: { vector } });

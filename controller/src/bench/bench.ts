@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import type { PoolStatus, SandboxResult } from '@pgsbx/contract';
 import { PinnedSocket } from '../database/pinned-socket';
 import { BIG_RESULT_SQL, peakRss, pullBigResults } from './big-results-load';
 
@@ -72,7 +73,7 @@ const ADMIN = () => sign('bench-ops', 'admin');
 // node:http with keep-alive, not fetch: Node 20's fetch costs ~2.5 ms of client CPU a request
 // here, which would measure the load generator instead of the controller.
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-async function api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   try {
     return await apiOnce(method, path, token, body);
   } catch (e) {
@@ -82,7 +83,7 @@ async function api(method: string, path: string, token: string, body?: unknown):
   }
 }
 
-function apiOnce(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
+function apiOnce(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -100,9 +101,10 @@ function apiOnce(method: string, path: string, token: string, body?: unknown): P
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           try {
-            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
           } catch (e) {
-            reject(e);
+            const notJson = e as SyntaxError; // all JSON.parse throws
+            reject(notJson);
           }
         });
       },
@@ -111,15 +113,16 @@ function apiOnce(method: string, path: string, token: string, body?: unknown): P
     req.end(payload);
   });
 }
-async function exec(user: string, sql: string, session?: string): Promise<any[]> {
+async function exec(user: string, sql: string, session?: string): Promise<SandboxResult[]> {
   const r = await api('POST', '/api/sandbox/exec', sign(user), session ? { sql, session } : { sql });
   if (r.status !== 200) throw new Error(`exec ${user}: ${r.status} ${JSON.stringify(r.json)}`);
-  if ('error' in r.json[0]) throw new Error(`exec ${user}: ${r.json[0].error.message}`);
-  return r.json;
+  const results = r.json as SandboxResult[];
+  if ('error' in results[0]) throw new Error(`exec ${user}: ${results[0].error.message}`);
+  return results;
 }
 async function poolAt(ready: number): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const p = (await api('GET', '/api/admin/pool', ADMIN())).json;
+    const p = (await api('GET', '/api/admin/pool', ADMIN())).json as PoolStatus;
     if (p.ready === ready && p.starting === 0) return;
     await sleep(50);
   }
@@ -172,7 +175,7 @@ function cgroupMemory(id: string): number | null {
   return null;
 }
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -361,7 +364,7 @@ async function otherUserUnderBigResults(controller: ChildProcess): Promise<void>
   await exec('calm', 'select 1');
   for (const [i, u] of pullers.entries()) {
     const [r] = await exec(u, BIG_RESULT_SQL[i % BIG_RESULT_SQL.length]);
-    if (!r.rows?.length) throw new Error(`big results: ${u} got no rows`);
+    if (!('rows' in r) || !r.rows.length) throw new Error(`big results: ${u} got no rows`);
   }
   const n = Math.max(100, SAMPLES * 5);
   const quiet = await probe(n);

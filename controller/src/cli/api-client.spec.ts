@@ -7,7 +7,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 function clientAnswering(res: () => Response | Promise<Response>, token?: string) {
   const calls: { url: string; init: RequestInit }[] = [];
   const fetchFn: FetchFn = async (url, init) => {
-    calls.push({ url: String(url), init: init ?? {} });
+    calls.push({ url: (url as URL).href, init: init ?? {} }); // ApiClient passes a URL
     return res();
   };
   return { sut: new ApiClient('http://ctl:3000/base', token, fetchFn, 200), calls };

@@ -46,7 +46,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Env = process.env): AppConfig {
   const errors: string[] = [];
   const read = <T>(name: string, fallback: string, parse: (v: string) => T): T => {
-    const raw = env[name] === undefined || env[name] === '' ? fallback : (env[name] as string);
+    const raw = env[name] === undefined || env[name] === '' ? fallback : env[name];
     try {
       return parse(raw);
     } catch (e) {

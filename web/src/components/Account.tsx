@@ -53,7 +53,7 @@ export function Account({ me, devLogin, onLogin, onToken, onLogout }: Props) {
         Sign in
       </button>
       {open && (
-        <form className="login-pop" onSubmit={submit} data-testid="login-form">
+        <form className="login-pop" onSubmit={(e) => void submit(e)} data-testid="login-form">
           {devLogin === null && <p className="muted small">Checking the controller…</p>}
           {devLogin ? (
             <>

@@ -32,8 +32,9 @@ interface Props {
   schema: SQLNamespace;
   autoFocus: boolean;
   onChange: (id: string, sql: string) => void;
-  onRun: (id: string) => void;
-  onCancel: (id: string) => void;
+  /** Not awaited: a run's or a cancel's failure is shown in the cell's run, not thrown. */
+  onRun: (id: string) => Promise<unknown>;
+  onCancel: (id: string) => Promise<void>;
   onMove: (id: string, delta: number) => void;
   onDelete: (id: string) => void;
   onAddBelow: (id: string) => void;
@@ -57,11 +58,11 @@ export const Cell = memo(function Cell({ id, index, count, sql, run, schema, aut
       <div className="cell-bar">
         <span className="cell-index">[{index + 1}]</span>
         {busy ? (
-          <button type="button" className="cancel-btn" onClick={() => onCancel(id)} data-testid="cancel">
+          <button type="button" className="cancel-btn" onClick={() => void onCancel(id)} data-testid="cancel">
             ■ Cancel
           </button>
         ) : (
-          <button type="button" className="run-btn" onClick={() => onRun(id)} title="Run (Ctrl/Cmd+Enter)" data-testid="run">
+          <button type="button" className="run-btn" onClick={() => void onRun(id)} title="Run (Ctrl/Cmd+Enter)" data-testid="run">
             ▶ Run
           </button>
         )}
@@ -80,7 +81,7 @@ export const Cell = memo(function Cell({ id, index, count, sql, run, schema, aut
           ✕
         </button>
       </div>
-      <Editor value={sql} onChange={(v) => onChange(id, v)} onRun={() => onRun(id)} schema={schema} marks={marks} marksFor={run?.sql ?? null} autoFocus={autoFocus} />
+      <Editor value={sql} onChange={(v) => onChange(id, v)} onRun={() => void onRun(id)} schema={schema} marks={marks} marksFor={run?.sql ?? null} autoFocus={autoFocus} />
       {run && (run.failure || run.notices?.length || run.results.length > 0) && (
         <div className="cell-output" data-testid="output">
           {run.notices?.map((n, i) => (
@@ -111,7 +112,7 @@ function RunStatus({ run }: { run?: CellRun }) {
   }, [run?.status]);
   if (!run) return null;
   const where = run.backend === 'pglite' ? 'PGlite' : `Real Postgres · ${run.session}`;
-  let text = '';
+  let text: string;
   if (run.status === 'queued') text = 'queued…';
   else if (run.status === 'running') text = `running… ${formatDuration(performance.now() - (run.startedAt ?? performance.now()))}`;
   else text = formatDuration(run.elapsedMs);

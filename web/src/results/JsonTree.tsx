@@ -44,5 +44,6 @@ function JsonScalar({ value }: { value: unknown }) {
   if (typeof value === 'string') return <span className="json-string">{JSON.stringify(value)}</span>;
   if (typeof value === 'number') return <span className="json-number">{String(value)}</span>;
   if (typeof value === 'boolean') return <span className="json-bool">{String(value)}</span>;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- not an object (JsonTree renders those): undefined, if anything
   return <span>{String(value)}</span>;
 }

@@ -1,11 +1,23 @@
 import { useState } from 'react';
 import { JsonTree } from './JsonTree';
 
-type PlanNode = Record<string, unknown> & { 'Node Type'?: string; Plans?: PlanNode[] };
+/** A node of EXPLAIN (FORMAT JSON): the keys shown in the headline, with the types Postgres gives them. */
+type PlanNode = Record<string, unknown> & {
+  'Node Type'?: string;
+  Plans?: PlanNode[];
+  'Relation Name'?: string;
+  Alias?: string;
+  'Index Name'?: string;
+  'Join Type'?: string;
+  Strategy?: string;
+  'Plan Rows'?: number;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+};
 
 /** A text plan in monospace. */
 export function TextPlan({ rows }: { rows: Record<string, unknown>[] }) {
-  return <pre className="plan-text">{rows.map((r) => String(r['QUERY PLAN'] ?? '')).join('\n')}</pre>;
+  return <pre className="plan-text">{rows.map((r) => (r['QUERY PLAN'] as string | null | undefined) ?? '').join('\n')}</pre>;
 }
 
 /** EXPLAIN (FORMAT JSON) as an expandable tree of plan nodes, with the raw JSON a click away. */
@@ -80,6 +92,7 @@ function PlanNodeView({ node, depth }: { node: PlanNode; depth: number }) {
         <div className="plan-details">
           {rest.map(([k, v]) => (
             <div key={k}>
+              {/* eslint-disable-next-line @typescript-eslint/no-base-to-string -- v is a JSON scalar here: objects are stringified first */}
               <span className="json-key">{k}:</span> {typeof v === 'object' ? JSON.stringify(v) : String(v)}
             </div>
           ))}
@@ -91,6 +104,8 @@ function PlanNodeView({ node, depth }: { node: PlanNode; depth: number }) {
 }
 
 function round(v: unknown): string {
+  // Postgres gives costs and times as numbers; anything else is shown as it came.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- see above
   return typeof v === 'number' ? String(Math.round(v * 100) / 100) : String(v ?? '?');
 }
 
