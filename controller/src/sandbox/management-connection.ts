@@ -47,7 +47,8 @@ export class ManagementConnection {
   close(): void {
     const c = this.client;
     this.client = undefined;
-    // A hung connection never finishes a polite goodbye: drop the socket.
+    // A hung connection never finishes a polite goodbye: drop the socket. An open that failed
+    // has already been reported to the call that made it; destroy() itself does not throw.
     c?.then((conn) => conn.destroy()).catch(() => undefined);
   }
 

@@ -17,7 +17,7 @@ function setup(env: Record<string, string> = {}) {
     checkAlive: jest.fn(async () => false),
     replace: jest.fn(),
   } as unknown as FleetService;
-  const sessions = new SessionManager(config, fleet, connector);
+  const sessions = new SessionManager(config, fleet, connector, new JsonLogger('error'));
   const sut = new StatementRunner(config, fleet, sessions, new JsonLogger('error'));
   const sb = new Sandbox('p-u-alice', 'c1', '/fake/c1', 0, 'img', 0, 'cold', 'alice');
   const run = (sql: string, session = 'main') =>
