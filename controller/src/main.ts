@@ -13,7 +13,11 @@ import { JsonLogger } from './common/json-logger';
 import { OpenApiDocument } from './openapi/openapi-document';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 
-export async function createApp(config: AppConfig, logger: JsonLogger, overrides = [] as Parameters<typeof AppModule.register>[0]['overrides']) {
+export async function createApp(
+  config: AppConfig,
+  logger: JsonLogger,
+  overrides = [] as Parameters<typeof AppModule.register>[0]['overrides'],
+) {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, logger, overrides }), {
     logger,
     bodyParser: false,

@@ -52,7 +52,15 @@ describe('A program behind a sandbox socket cannot crash, hang or bloat the cont
   let session = 0;
 
   const plant = (payload: string, repeatMiB: number) => {
-    docker(['exec', '-u', 'postgres', container, 'sh', '-c', '[ -f /tmp/hostile.ready ] && kill $(cat /tmp/hostile.ready); rm -f /tmp/hostile.ready; true']);
+    docker([
+      'exec',
+      '-u',
+      'postgres',
+      container,
+      'sh',
+      '-c',
+      '[ -f /tmp/hostile.ready ] && kill $(cat /tmp/hostile.ready); rm -f /tmp/hostile.ready; true',
+    ]);
     docker(['exec', '-u', 'postgres', container, 'sh', '-c', `cat > /tmp/hostile.pl <<'PERL'\n${SERVER}\nPERL`]);
     docker(['exec', '-d', '-u', 'postgres', container, 'perl', '/tmp/hostile.pl', hex(payload), String(repeatMiB)]);
     for (let i = 0; i < 100; i++) {
@@ -100,9 +108,7 @@ describe('A program behind a sandbox socket cannot crash, hang or bloat the cont
     await h.fleet.settle();
     await h.app.close();
     second = await startHarness({ SANDBOX_PREFIX: prefix, SANDBOX_WARM_POOL: '1' });
-    expect(rows((await second.exec(second.token('hostile-bystander'), 'select v from kept')).body[0])).toEqual([
-      { v: 'still here' },
-    ]);
+    expect(rows((await second.exec(second.token('hostile-bystander'), 'select v from kept')).body[0])).toEqual([{ v: 'still here' }]);
     const fresh = await second.exec(second.token('hostile-server'), 'select 3 as n');
     expect(rows(fresh.body.at(-1))).toEqual([{ n: 3 }]);
     expect(fresh.headers.get('x-sandbox-replaced')).toBeTruthy();

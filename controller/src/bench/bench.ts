@@ -135,8 +135,12 @@ function docker(args: string[]): string {
 function cleanup(): void {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const ids = docker(['ps', '-aq', '--filter', `label=pgsbx.prefix=${PREFIX}`]).split('\n').filter(Boolean);
-      const bare = docker(['ps', '-aq', '--filter', `name=${PREFIX}-bare-`]).split('\n').filter(Boolean);
+      const ids = docker(['ps', '-aq', '--filter', `label=pgsbx.prefix=${PREFIX}`])
+        .split('\n')
+        .filter(Boolean);
+      const bare = docker(['ps', '-aq', '--filter', `name=${PREFIX}-bare-`])
+        .split('\n')
+        .filter(Boolean);
       const all = [...ids, ...bare];
       if (!all.length) return;
       for (let i = 0; i < all.length; i += 50) docker(['rm', '-f', '-v', ...all.slice(i, i + 50)]);
@@ -165,7 +169,10 @@ function rssOf(pid: number): number {
 }
 /** A container's memory cgroup usage (tmpfs data included), v1 or v2. */
 function cgroupMemory(id: string): number | null {
-  for (const p of [`/sys/fs/cgroup/memory/docker/${id}/memory.usage_in_bytes`, `/sys/fs/cgroup/system.slice/docker-${id}.scope/memory.current`]) {
+  for (const p of [
+    `/sys/fs/cgroup/memory/docker/${id}/memory.usage_in_bytes`,
+    `/sys/fs/cgroup/system.slice/docker-${id}.scope/memory.current`,
+  ]) {
     try {
       return Number(readFileSync(p, 'utf8').trim());
     } catch {
@@ -222,14 +229,40 @@ async function bareDockerRun(i: number): Promise<number> {
   const name = `${PREFIX}-bare-${i}`;
   const t = now();
   await run('docker', [
-    'run', '-d', '--name', name, '--no-healthcheck', '--network', 'none', '--read-only', '--cap-drop', 'ALL',
-    '--security-opt', 'no-new-privileges', '--user', '999:999', '--pids-limit', '64',
-    '--memory', MEMORY, '--memory-swap', MEMORY, '--cpus', '1', '--shm-size', '32m',
-    '--tmpfs', '/var/lib/postgresql/data:rw,nosuid,nodev,size=256m,mode=0700,uid=999,gid=999',
-    '--tmpfs', '/tmp:rw,nosuid,nodev,noexec,size=16m,mode=1777',
-    '--mount', 'type=volume,dst=/var/run/postgresql,volume-opt=type=tmpfs,volume-opt=device=tmpfs,' +
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--no-healthcheck',
+    '--network',
+    'none',
+    '--read-only',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--user',
+    '999:999',
+    '--pids-limit',
+    '64',
+    '--memory',
+    MEMORY,
+    '--memory-swap',
+    MEMORY,
+    '--cpus',
+    '1',
+    '--shm-size',
+    '32m',
+    '--tmpfs',
+    '/var/lib/postgresql/data:rw,nosuid,nodev,size=256m,mode=0700,uid=999,gid=999',
+    '--tmpfs',
+    '/tmp:rw,nosuid,nodev,noexec,size=16m,mode=1777',
+    '--mount',
+    'type=volume,dst=/var/run/postgresql,volume-opt=type=tmpfs,volume-opt=device=tmpfs,' +
       '"volume-opt=o=size=1m,nr_inodes=64,uid=999,gid=999,mode=0700,nosuid,nodev,noexec"',
-    '--log-opt', 'max-size=1m', IMAGE,
+    '--log-opt',
+    'max-size=1m',
+    IMAGE,
   ]);
   // Docker's volume path is too long for a Unix socket address; connect the way the controller does.
   const dir = (await run('docker', ['inspect', '-f', '{{range .Mounts}}{{.Source}}{{end}}', name])).stdout.trim();
@@ -307,17 +340,57 @@ async function throughput(): Promise<void> {
   const script = mkdtempSync(join(tmpdir(), 'pgsbx-bench-'));
   writeFileSync(join(script, 'select1.sql'), 'select 1;\n');
   const out = docker([
-    'run', '--rm', '--network', 'none', '--user', '0', '-v', `${sock}:/var/run/postgresql`, '-v', `${script}:/bench:ro`,
-    '--entrypoint', '/usr/lib/postgresql/17/bin/pgbench', IMAGE,
-    '-h', '/var/run/postgresql', '-U', 'sandbox', '-d', 'sandbox', '-n', '-c', String(clients), '-j', '2',
-    '-T', String(SECONDS), '-f', '/bench/select1.sql',
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--user',
+    '0',
+    '-v',
+    `${sock}:/var/run/postgresql`,
+    '-v',
+    `${script}:/bench:ro`,
+    '--entrypoint',
+    '/usr/lib/postgresql/17/bin/pgbench',
+    IMAGE,
+    '-h',
+    '/var/run/postgresql',
+    '-U',
+    'sandbox',
+    '-d',
+    'sandbox',
+    '-n',
+    '-c',
+    String(clients),
+    '-j',
+    '2',
+    '-T',
+    String(SECONDS),
+    '-f',
+    '/bench/select1.sql',
   ]);
   rmSync(script, { recursive: true, force: true });
   const pgbenchTps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
-  rows.push({ what: 'select 1 throughput via controller (10 clients, 4 sessions)', n: ops, median: ctlTps, p95: NaN, p99: NaN, unit: 'req/s' });
+  rows.push({
+    what: 'select 1 throughput via controller (10 clients, 4 sessions)',
+    n: ops,
+    median: ctlTps,
+    p95: NaN,
+    p99: NaN,
+    unit: 'req/s',
+  });
   rows.push({ what: 'select 1 throughput, pgbench -c 10 on the same sandbox', n: 1, median: pgbenchTps, p95: NaN, p99: NaN, unit: 'tps' });
   const ratio = ctlTps / pgbenchTps;
-  rows.push({ what: 'controller / pgbench throughput', n: 1, median: ratio * 100, p95: NaN, p99: NaN, unit: '%', target: '≥ 40 %', met: ratio >= 0.4 });
+  rows.push({
+    what: 'controller / pgbench throughput',
+    n: 1,
+    median: ratio * 100,
+    p95: NaN,
+    p99: NaN,
+    unit: '%',
+    target: '≥ 40 %',
+    met: ratio >= 0.4,
+  });
   log(`throughput: controller ${ctlTps.toFixed(0)} req/s, pgbench ${pgbenchTps.toFixed(0)} tps (${(ratio * 100).toFixed(0)} %)`);
 }
 
@@ -355,7 +428,9 @@ async function otherUserUnderLoad(): Promise<void> {
   await Promise.all(loads);
   const q = record('other user select 1, quiet', quiet);
   const l = record('other user select 1, while 3 users run CPU, memory and temp-file loads on 4 sessions each', loaded);
-  notes.push(`Another user's select 1 under hostile load: median ${(l.median / q.median).toFixed(1)}× the quiet median (p95 ${fmt(q.p95)} → ${fmt(l.p95)} ms).`);
+  notes.push(
+    `Another user's select 1 under hostile load: median ${(l.median / q.median).toFixed(1)}× the quiet median (p95 ${fmt(q.p95)} → ${fmt(l.p95)} ms).`,
+  );
 }
 
 /** Another user's select-1 latency, quiet and then while two users pull 32 MiB results back to back. */
@@ -377,7 +452,14 @@ async function otherUserUnderBigResults(controller: ChildProcess): Promise<void>
   const q = record('other user select 1, quiet (big-results run)', quiet);
   const l = record('other user select 1, while 2 users pull 32 MiB results back to back', loaded, 'ms', 'p99 ≤ 3 × quiet p99');
   l.met = l.p99 <= 3 * q.p99;
-  rows.push({ what: 'controller peak RSS while 2 users pull 32 MiB results', n: 1, median: peak / 1048576, p95: NaN, p99: NaN, unit: 'MiB' });
+  rows.push({
+    what: 'controller peak RSS while 2 users pull 32 MiB results',
+    n: 1,
+    median: peak / 1048576,
+    p95: NaN,
+    p99: NaN,
+    unit: 'MiB',
+  });
   notes.push(
     `Big results: another user's select 1 p50/p95/p99 ${fmt(q.median)}/${fmt(q.p95)}/${fmt(q.p99)} ms quiet → ` +
       `${fmt(l.median)}/${fmt(l.p95)}/${fmt(l.p99)} ms loaded (p99 ${(l.p99 / q.p99).toFixed(1)}×); ` +
@@ -418,10 +500,26 @@ async function manyIdle(controller: ChildProcess): Promise<void> {
   const rssAfter = rssOf(controller.pid as number);
   const r = record(`memory per idle sandbox (cgroup, tmpfs data included), ${SANDBOXES} alive`, cg, 'MiB', '≤ 20 MB');
   r.met = r.median <= 20;
-  rows.push({ what: `host memory used per sandbox (MemAvailable drop / ${SANDBOXES})`, n: SANDBOXES, median: perHost, p95: NaN, p99: NaN, unit: 'MiB' });
-  rows.push({ what: `controller RSS with ${SANDBOXES} sandboxes (before: ${(rssBefore / 1048576).toFixed(0)} MiB)`, n: 1, median: rssAfter / 1048576, p95: NaN, p99: NaN, unit: 'MiB' });
+  rows.push({
+    what: `host memory used per sandbox (MemAvailable drop / ${SANDBOXES})`,
+    n: SANDBOXES,
+    median: perHost,
+    p95: NaN,
+    p99: NaN,
+    unit: 'MiB',
+  });
+  rows.push({
+    what: `controller RSS with ${SANDBOXES} sandboxes (before: ${(rssBefore / 1048576).toFixed(0)} MiB)`,
+    n: 1,
+    median: rssAfter / 1048576,
+    p95: NaN,
+    p99: NaN,
+    unit: 'MiB',
+  });
   record(`select 1 on each of the ${SANDBOXES} sandboxes (20 at a time)`, answers);
-  notes.push(`${answers.length} of ${SANDBOXES} idle sandboxes answered; starting them took ${startSecs.toFixed(0)} s (${SANDBOXES} cold starts, ${(SANDBOXES / startSecs).toFixed(1)}/s).`);
+  notes.push(
+    `${answers.length} of ${SANDBOXES} idle sandboxes answered; starting them took ${startSecs.toFixed(0)} s (${SANDBOXES} cold starts, ${(SANDBOXES / startSecs).toFixed(1)}/s).`,
+  );
 }
 
 // ---- report -----------------------------------------------------------------------------------
@@ -478,7 +576,13 @@ async function main(): Promise<void> {
   const started = new Date();
   try {
     for (let i = 0; ; i++) {
-      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 600) throw new Error('controller did not start');
       await sleep(50);
     }

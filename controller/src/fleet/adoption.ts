@@ -60,7 +60,10 @@ async function within(attempt: Promise<SandboxConnection>, ms: number): Promise<
   } catch (e) {
     // A connection that answers after we gave up is closed; nobody holds it, so nothing to report
     // if it fails. The attempt's own failure is the timeout thrown below.
-    attempt.then((c) => c.end().catch(() => undefined), () => undefined);
+    attempt.then(
+      (c) => c.end().catch(() => undefined),
+      () => undefined,
+    );
     throw e;
   } finally {
     clearTimeout(timer);

@@ -39,7 +39,9 @@ export class ContainerStarter {
       try {
         return { info, client: await this.connector.waitReady(info.socketDir, this.config.readyTimeoutMs) };
       } catch (e) {
-        await this.runtime.remove(info.id).catch(warnOnFailure(this.log, 'fleet', 'removing a container that never answered failed', { container: name }));
+        await this.runtime
+          .remove(info.id)
+          .catch(warnOnFailure(this.log, 'fleet', 'removing a container that never answered failed', { container: name }));
         throw e;
       }
     }, forUser);

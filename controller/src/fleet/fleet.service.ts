@@ -75,7 +75,10 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     this.subs.forEach((s) => s.unsubscribe());
     await this.pool.stop();
     for (const sb of this.registry.list()) {
-      await sb.takeWarmClient()?.end().catch(warnOnFailure(this.log, 'fleet', 'closing a sandbox connection failed', { container: sb.name }));
+      await sb
+        .takeWarmClient()
+        ?.end()
+        .catch(warnOnFailure(this.log, 'fleet', 'closing a sandbox connection failed', { container: sb.name }));
     }
   }
 

@@ -44,9 +44,11 @@ export class Retirement {
       if (!(e instanceof ContainerNotFoundError)) throw e;
     }
     this.background.track(
-      this.runtime.remove(containerId).catch((e: Error) =>
-        this.log.event('warn', 'fleet', 'remove failed; the next recovery retries', { container: containerId, error: e.message }),
-      ),
+      this.runtime
+        .remove(containerId)
+        .catch((e: Error) =>
+          this.log.event('warn', 'fleet', 'remove failed; the next recovery retries', { container: containerId, error: e.message }),
+        ),
     );
     this.stats.countReap(reason);
     this.log.event('info', 'fleet', 'sandbox removed', { user: sb?.userId, container: sb?.name ?? containerId, reason });

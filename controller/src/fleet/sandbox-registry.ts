@@ -64,7 +64,9 @@ export class SandboxRegistry {
     sb.gone = true;
     if (this.byName.get(sb.name) === sb) this.byName.delete(sb.name);
     this.byContainer.delete(sb.containerId);
-    sb.takeWarmClient()?.end().catch(warnOnFailure(this.log, 'fleet', 'closing a sandbox connection failed', { container: sb.name }));
+    sb.takeWarmClient()
+      ?.end()
+      .catch(warnOnFailure(this.log, 'fleet', 'closing a sandbox connection failed', { container: sb.name }));
     this.removed$.next(sb);
     this.updateGauges();
   }

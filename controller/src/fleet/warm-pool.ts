@@ -162,7 +162,8 @@ export class WarmPool {
   /** Closes the entries' connections; the containers stay for the next controller to adopt. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const e of this.entries) await e.client.end().catch(warnOnFailure(this.log, 'fleet', 'closing a pool connection failed', { container: e.name }));
+    for (const e of this.entries)
+      await e.client.end().catch(warnOnFailure(this.log, 'fleet', 'closing a pool connection failed', { container: e.name }));
   }
 
   private async startOne(): Promise<PoolEntry> {

@@ -115,7 +115,10 @@ export class DockerRuntime extends ContainerRuntime {
         createdAt: new Date(),
       };
     } catch (e) {
-      if (id) await this.remove(id).catch(warnOnFailure(this.log, 'docker', 'removing a container that failed to start failed', { container: id }));
+      if (id)
+        await this.remove(id).catch(
+          warnOnFailure(this.log, 'docker', 'removing a container that failed to start failed', { container: id }),
+        );
       throw e;
     }
   }
@@ -209,9 +212,7 @@ export class DockerRuntime extends ContainerRuntime {
   }
 
   async logs(id: string, tail: number): Promise<string> {
-    const buf = await this.call('logs', id, () =>
-      this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }),
-    );
+    const buf = await this.call('logs', id, () => this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }));
     return demuxLogs(buf);
   }
 

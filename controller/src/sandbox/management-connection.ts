@@ -55,10 +55,7 @@ export class ManagementConnection {
   private async call(sql: string, pid: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ManagementUnavailable(`no answer within ${this.timeoutMs} ms`, 'timeout')),
-        this.timeoutMs,
-      );
+      timer = setTimeout(() => reject(new ManagementUnavailable(`no answer within ${this.timeoutMs} ms`, 'timeout')), this.timeoutMs);
     });
     const previous = this.tail;
     const attempt = (async () => {

@@ -110,6 +110,8 @@ export class SessionManager implements OnModuleDestroy {
   }
 
   private close(containerId: string, session: SqlSession): void {
-    session.close().catch(warnOnFailure(this.log, 'sandbox', 'closing a session connection failed', { containerId, session: session.name }));
+    session
+      .close()
+      .catch(warnOnFailure(this.log, 'sandbox', 'closing a session connection failed', { containerId, session: session.name }));
   }
 }

@@ -83,7 +83,9 @@ describe(StatementRunner.name, () => {
     const { connector, run } = setup();
     connector.replies.set('select big', { lost: 'message too large', tooLarge: true });
     const [r] = await run('select big');
-    expect(r).toMatchObject({ error: { code: '54000', severity: 'FATAL', message: expect.stringMatching(/over 16 MB.*left\(col, 1000\)/) } });
+    expect(r).toMatchObject({
+      error: { code: '54000', severity: 'FATAL', message: expect.stringMatching(/over 16 MB.*left\(col, 1000\)/) },
+    });
   });
 
   it('a tampered socket is 08001 with the reason, and nothing runs', async () => {

@@ -178,7 +178,9 @@ export class StatementRunner {
           this.fleet.replace(sb, cause.kind, cause.detail);
         } finally {
           // Replacing closes the sandbox's sessions; make sure this one lets go of its statement now.
-          void connection.end().catch(warnOnFailure(this.log, 'sandbox', 'closing the connection of a replaced sandbox failed', { container: sb.name }));
+          void connection
+            .end()
+            .catch(warnOnFailure(this.log, 'sandbox', 'closing the connection of a replaced sandbox failed', { container: sb.name }));
         }
       },
     });

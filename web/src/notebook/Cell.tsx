@@ -41,7 +41,21 @@ interface Props {
   id: string;
 }
 
-export const Cell = memo(function Cell({ id, index, count, sql, run, schema, autoFocus, onChange, onRun, onCancel, onMove, onDelete, onAddBelow }: Props) {
+export const Cell = memo(function Cell({
+  id,
+  index,
+  count,
+  sql,
+  run,
+  schema,
+  autoFocus,
+  onChange,
+  onRun,
+  onCancel,
+  onMove,
+  onDelete,
+  onAddBelow,
+}: Props) {
   const marks = useMemo<EditorMark[]>(() => {
     if (!run || run.status !== 'done') return [];
     return run.results.flatMap((r) => {
@@ -54,7 +68,12 @@ export const Cell = memo(function Cell({ id, index, count, sql, run, schema, aut
   const hasError = run?.status === 'done' && (run.failure || run.results.some(isErrorResult));
 
   return (
-    <article className={`cell${busy ? ' is-busy' : ''}${hasError ? ' has-error' : ''}`} data-testid="cell" data-status={run?.status ?? 'idle'} data-seq={run?.seq ?? 0}>
+    <article
+      className={`cell${busy ? ' is-busy' : ''}${hasError ? ' has-error' : ''}`}
+      data-testid="cell"
+      data-status={run?.status ?? 'idle'}
+      data-seq={run?.seq ?? 0}
+    >
       <div className="cell-bar">
         <span className="cell-index">[{index + 1}]</span>
         {busy ? (
@@ -71,17 +90,39 @@ export const Cell = memo(function Cell({ id, index, count, sql, run, schema, aut
         <button type="button" className="icon-btn" onClick={() => onAddBelow(id)} title="Add a cell below" aria-label="Add cell below">
           +
         </button>
-        <button type="button" className="icon-btn" onClick={() => onMove(id, -1)} disabled={index === 0} title="Move up" aria-label="Move cell up">
+        <button
+          type="button"
+          className="icon-btn"
+          onClick={() => onMove(id, -1)}
+          disabled={index === 0}
+          title="Move up"
+          aria-label="Move cell up"
+        >
           ↑
         </button>
-        <button type="button" className="icon-btn" onClick={() => onMove(id, 1)} disabled={index === count - 1} title="Move down" aria-label="Move cell down">
+        <button
+          type="button"
+          className="icon-btn"
+          onClick={() => onMove(id, 1)}
+          disabled={index === count - 1}
+          title="Move down"
+          aria-label="Move cell down"
+        >
           ↓
         </button>
         <button type="button" className="icon-btn" onClick={() => onDelete(id)} title="Delete cell" aria-label="Delete cell">
           ✕
         </button>
       </div>
-      <Editor value={sql} onChange={(v) => onChange(id, v)} onRun={() => void onRun(id)} schema={schema} marks={marks} marksFor={run?.sql ?? null} autoFocus={autoFocus} />
+      <Editor
+        value={sql}
+        onChange={(v) => onChange(id, v)}
+        onRun={() => void onRun(id)}
+        schema={schema}
+        marks={marks}
+        marksFor={run?.sql ?? null}
+        autoFocus={autoFocus}
+      />
       {run && (run.failure || run.notices?.length || run.results.length > 0) && (
         <div className="cell-output" data-testid="output">
           {run.notices?.map((n, i) => (

@@ -12,7 +12,9 @@ export function JsonTree({ value, name, depth = 0, openDepth = 1 }: { value: unk
       </div>
     );
   }
-  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value as Record<string, unknown>);
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v])
+    : Object.entries(value as Record<string, unknown>);
   const brackets = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   return (
     <div className="json-node">

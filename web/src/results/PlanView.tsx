@@ -54,20 +54,44 @@ export function JsonPlan({ value }: { value: unknown }) {
   );
 }
 
-const HEADLINE_KEYS = ['Node Type', 'Plans', 'Relation Name', 'Alias', 'Index Name', 'Startup Cost', 'Total Cost', 'Plan Rows', 'Plan Width', 'Actual Total Time', 'Actual Rows', 'Actual Loops', 'Join Type', 'Strategy', 'Parent Relationship'];
+const HEADLINE_KEYS = [
+  'Node Type',
+  'Plans',
+  'Relation Name',
+  'Alias',
+  'Index Name',
+  'Startup Cost',
+  'Total Cost',
+  'Plan Rows',
+  'Plan Width',
+  'Actual Total Time',
+  'Actual Rows',
+  'Actual Loops',
+  'Join Type',
+  'Strategy',
+  'Parent Relationship',
+];
 
 function PlanNodeView({ node, depth }: { node: PlanNode; depth: number }) {
   const [open, setOpen] = useState(true);
   const [details, setDetails] = useState(false);
   const children = node.Plans ?? [];
   const target = [node['Join Type'] && `${node['Join Type']}`, node['Strategy'] && `${node['Strategy']}`].filter(Boolean).join(' ');
-  const on = node['Relation Name'] ? ` on ${node['Relation Name']}${node.Alias && node.Alias !== node['Relation Name'] ? ` ${node.Alias}` : ''}` : '';
+  const on = node['Relation Name']
+    ? ` on ${node['Relation Name']}${node.Alias && node.Alias !== node['Relation Name'] ? ` ${node.Alias}` : ''}`
+    : '';
   const using = node['Index Name'] ? ` using ${node['Index Name']}` : '';
   const rest = Object.entries(node).filter(([k]) => !HEADLINE_KEYS.includes(k));
   return (
     <div className="plan-node" style={{ marginLeft: depth ? 18 : 0 }}>
       <div className="plan-head">
-        <button type="button" className="caret-btn" onClick={() => setOpen(!open)} disabled={children.length === 0} aria-label={open ? 'collapse' : 'expand'}>
+        <button
+          type="button"
+          className="caret-btn"
+          onClick={() => setOpen(!open)}
+          disabled={children.length === 0}
+          aria-label={open ? 'collapse' : 'expand'}
+        >
           {children.length ? (open ? '▾' : '▸') : '•'}
         </button>
         <span className="plan-type">
@@ -80,7 +104,8 @@ function PlanNodeView({ node, depth }: { node: PlanNode; depth: number }) {
         </span>
         <span className="plan-cost">
           cost {round(node['Startup Cost'])}..{round(node['Total Cost'])} · rows {String(node['Plan Rows'] ?? '?')}
-          {node['Actual Total Time'] !== undefined && ` · actual ${round(node['Actual Total Time'])} ms × ${String(node['Actual Loops'] ?? 1)}, rows ${String(node['Actual Rows'])}`}
+          {node['Actual Total Time'] !== undefined &&
+            ` · actual ${round(node['Actual Total Time'])} ms × ${String(node['Actual Loops'] ?? 1)}, rows ${String(node['Actual Rows'])}`}
         </span>
         {rest.length > 0 && (
           <button type="button" className="link small" onClick={() => setDetails(!details)}>
