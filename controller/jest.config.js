@@ -5,7 +5,14 @@ const moduleNameMapper = { '^@pgsbx/contract$': '<rootDir>/../contract/src/index
 module.exports = {
   testTimeout: 120000,
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'], transform, moduleNameMapper },
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      transform,
+      moduleNameMapper,
+    },
     {
       displayName: 'integration',
       testEnvironment: 'node',

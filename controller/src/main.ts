@@ -13,7 +13,11 @@ import { JsonLogger } from './common/json-logger';
 import { OpenApiDocument } from './openapi/openapi-document';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 
-export async function createApp(config: AppConfig, logger: JsonLogger, overrides = [] as Parameters<typeof AppModule.register>[0]['overrides']) {
+export async function createApp(
+  config: AppConfig,
+  logger: JsonLogger,
+  overrides = [] as Parameters<typeof AppModule.register>[0]['overrides'],
+) {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, logger, overrides }), {
     logger,
     bodyParser: false,
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   // Longer than the usual proxy and client idle timeouts, so a kept-alive connection is never
   // closed by us just as a client reuses it.
-  const server = app.getHttpServer() as import('node:http').Server;
+  const server = app.getHttpServer();
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   logger.event('info', 'app', 'listening', {

@@ -60,7 +60,7 @@ describe('Big results are written in chunks, capped per response (real Docker)',
       expect(v).toHaveLength(1 + 6 * MiB + 1 + 1);
       expect(v.slice(0, 3)).toBe('aéé');
       expect(v.slice(4 * MiB - 1, 4 * MiB + 3)).toBe('ééxx');
-      expect(v.slice(-2)).toBe(`✓${row.g}`);
+      expect(v.slice(-2)).toBe(`✓${row.g as string}`);
       expect(row.n).toBeNull();
       expect(row.j).toEqual({ k: [1, '𝄞'] });
     }

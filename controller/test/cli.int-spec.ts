@@ -10,8 +10,7 @@ describe('sandboxctl against a real controller (real Docker)', () => {
   let h: Harness;
   let dir: string;
   let env: Record<string, string>;
-  const cli = (args: string[], extra: Record<string, string | undefined> = {}): Promise<CliRun> =>
-    sandboxctl(args, { ...env, ...extra });
+  const cli = (args: string[], extra: Record<string, string | undefined> = {}): Promise<CliRun> => sandboxctl(args, { ...env, ...extra });
   const json = async <T = any>(args: string[]): Promise<T> => {
     const r = await cli([...args, '--json']);
     expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });

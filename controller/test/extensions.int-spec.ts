@@ -17,9 +17,28 @@ import {
 
 /** The allowlist docs/EXTENSIONS.md audits; a new entry fails the first test until it is audited. */
 const AUDITED = [
-  'postgis', 'postgis_raster', 'postgis_topology', 'vector', 'pg_trgm', 'pgcrypto', 'uuid-ossp', 'btree_gist',
-  'btree_gin', 'hstore', 'citext', 'ltree', 'tablefunc', 'fuzzystrmatch', 'unaccent', 'intarray', 'cube',
-  'earthdistance', 'tsm_system_rows', 'tsm_system_time', 'pg_buffercache', 'pgrowlocks',
+  'postgis',
+  'postgis_raster',
+  'postgis_topology',
+  'vector',
+  'pg_trgm',
+  'pgcrypto',
+  'uuid-ossp',
+  'btree_gist',
+  'btree_gin',
+  'hstore',
+  'citext',
+  'ltree',
+  'tablefunc',
+  'fuzzystrmatch',
+  'unaccent',
+  'intarray',
+  'cube',
+  'earthdistance',
+  'tsm_system_rows',
+  'tsm_system_time',
+  'pg_buffercache',
+  'pgrowlocks',
 ];
 
 /** One real use of each extension: statements, the last returning one row with column v, and that v. */
@@ -32,7 +51,14 @@ const WORKS: Record<string, [string[], unknown]> = {
   pgcrypto: [["select encode(digest('a', 'sha256'), 'hex') as v"], 'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb'],
   'uuid-ossp': [["select uuid_generate_v5(uuid_ns_dns(), 'python.org')::text as v"], '886313e1-3b8a-5372-9b90-0c9aee199e5d'],
   btree_gist: [['select 1 <-> 5 as v'], 4],
-  btree_gin: [['create table public.gin_t (x int)', 'create index on public.gin_t using gin (x)', 'select count(*)::int as v from public.gin_t where x = 1'], 0],
+  btree_gin: [
+    [
+      'create table public.gin_t (x int)',
+      'create index on public.gin_t using gin (x)',
+      'select count(*)::int as v from public.gin_t where x = 1',
+    ],
+    0,
+  ],
   hstore: [["select ('a=>1'::hstore) -> 'a' as v"], '1'],
   citext: [["select 'AbC'::citext = 'abc' as v"], true],
   ltree: [["select 'a.b'::ltree @> 'a.b.c'::ltree as v"], true],
@@ -74,31 +100,43 @@ describe('Extension scripts never run the sandbox role’s code as superuser (re
   }
   /** What a user would check after each step: not superuser, and no trojan ran or got attached. */
   async function expectNoTrojanRan(): Promise<void> {
-    const [state] = await ok([
-      'set search_path = pg_catalog, pg_temp',
-      `select (select rolsuper from pg_roles where rolname = 'sandbox') as rolsuper,
+    const [state] = await ok(
+      [
+        'set search_path = pg_catalog, pg_temp',
+        `select (select rolsuper from pg_roles where rolname = 'sandbox') as rolsuper,
               (select string_agg(who || ': ' || what, '; ') from public.trojan_flag) as fired,
               (select string_agg(stmt, '; ') from public.trojan_attached) as attached`,
-    ], 'check');
+      ],
+      'check',
+    );
     expect(state).toEqual({ rolsuper: false, fired: null, attached: null });
   }
   /** …and the extension is where it belongs, owned by the superuser, nothing of it tied to pg_temp. */
   async function expectClean(ext: string, version: string): Promise<void> {
     await expectNoTrojanRan();
-    const [state] = await ok([
-      `select e.extnamespace::regnamespace::text as schema, e.extowner::regrole::text as owner, e.extversion as version,
+    const [state] = await ok(
+      [
+        `select e.extnamespace::regnamespace::text as schema, e.extowner::regrole::text as owner, e.extversion as version,
               (select count(*)::int from pg_depend d join pg_proc p on p.oid = d.objid
                  where d.classid = 'pg_proc'::regclass and d.deptype = 'e' and d.refobjid = e.oid
                    and exists (select from pg_type ty join pg_namespace n on n.oid = ty.typnamespace
                                 where (ty.oid = p.prorettype or ty.oid = any (p.proargtypes)) and n.nspname like 'pg_temp%')) as temp_refs
          from pg_extension e where e.extname = '${ext}'`,
-    ], 'check');
+      ],
+      'check',
+    );
     expect(state).toEqual({ schema: schemaOf(ext), owner: 'postgres', version, temp_refs: 0 });
   }
   async function availableVersions(ext: string): Promise<{ oldest: string; newest: string }> {
-    const rows = await ok([`select version, default_version from pg_available_extension_versions v
-      join pg_available_extensions a using (name) where name = '${ext}'`]);
-    const key = (v: string) => v.split('.').map((p) => p.padStart(6, '0')).join('.');
+    const rows = await ok([
+      `select version, default_version from pg_available_extension_versions v
+      join pg_available_extensions a using (name) where name = '${ext}'`,
+    ]);
+    const key = (v: string) =>
+      v
+        .split('.')
+        .map((p) => p.padStart(6, '0'))
+        .join('.');
     const versions = rows.map((r) => String(r.version)).sort((a, b) => key(a).localeCompare(key(b)));
     return { oldest: versions[0], newest: String(rows[0].default_version) };
   }
@@ -132,7 +170,7 @@ describe('Extension scripts never run the sandbox role’s code as superuser (re
     const outcomes: string[] = [];
     for (const sql of steps) {
       const [r] = (await h.exec(t, sql)).body;
-      outcomes.push(isError(r) ? r.error.code ?? r.error.message : r.command ?? '');
+      outcomes.push(isError(r) ? (r.error.code ?? r.error.message) : (r.command ?? ''));
     }
     const [role] = await ok(["select rolsuper from pg_roles where rolname = 'sandbox'"], 'check');
     expect(role.rolsuper).toBe(false);
@@ -154,7 +192,8 @@ describe('Extension scripts never run the sandbox role’s code as superuser (re
         `create type ${schema}.trojan as (x int)`,
         `alter schema ${schema} owner to sandbox`,
         `drop schema ${schema} cascade`,
-      ]) expect(await refused(attempt)).toMatch(/^42501 /);
+      ])
+        expect(await refused(attempt)).toMatch(/^42501 /);
     }
 
     const tempTrojans = plantTemp(createdRelations(scripts), createdTypes(scripts));

@@ -58,7 +58,9 @@ describe('Faults (real Docker)', () => {
         for (const u of users) expect(names.filter((n) => n === `${prefix}-u-${u}`)).toHaveLength(1);
         // Everything left is a running user sandbox or pool container.
         await until('no orphans', () => {
-          const all = docker(['ps', '-a', '--filter', `label=pgsbx.prefix=${prefix}`, '--format', '{{.Names}} {{.State}}']).split('\n').filter(Boolean);
+          const all = docker(['ps', '-a', '--filter', `label=pgsbx.prefix=${prefix}`, '--format', '{{.Names}} {{.State}}'])
+            .split('\n')
+            .filter(Boolean);
           return all.every((l) => /-(u|pool)-\S+ running$/.test(l));
         });
       } finally {

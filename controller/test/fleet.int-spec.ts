@@ -100,7 +100,12 @@ describe('Fleet lifecycle (real Docker)', () => {
       await h.exec(b, 'select 1'); // b is now the more recently used
       const ok = await h.exec(c, 'select 1');
       expect(ok.status).toBe(200);
-      expect(h.fleet.list().map((s) => s.userId).sort()).toEqual(['cap-b', 'cap-c']);
+      expect(
+        h.fleet
+          .list()
+          .map((s) => s.userId)
+          .sort(),
+      ).toEqual(['cap-b', 'cap-c']);
       const stats = await h.request('GET', '/api/admin/stats', h.token('ops', 'admin'));
       expect(stats.body.reaps.evicted).toBe(1);
     });
@@ -148,7 +153,7 @@ describe('Fleet lifecycle (real Docker)', () => {
       SANDBOX_PREFIX: prefix,
       JWT_SECRET: secret,
       SANDBOX_WARM_POOL: '2',
-     
+
       WEB_DIST: '/nonexistent',
     };
     afterAll(() => {
@@ -204,4 +209,3 @@ describe('Fleet lifecycle (real Docker)', () => {
     });
   });
 });
-

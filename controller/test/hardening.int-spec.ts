@@ -32,7 +32,6 @@ function rawPost(url: string, path: string, token: string, body: Buffer, headers
   });
 }
 
-
 describe('Hardening (real Docker)', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -72,7 +71,7 @@ describe('Hardening (real Docker)', () => {
       ['loading a library by name', "load 'auto_explain'"],
       ['loading a library by path', "load '/usr/lib/postgresql/17/lib/dblink.so'"],
       ['creating a database', 'create database other'],
-      ['connecting to a template', "alter database template1 allow_connections true"],
+      ['connecting to a template', 'alter database template1 allow_connections true'],
     ];
     it.each(attempts)('%s', async (_what, sql) => {
       const t = h.token('escaper');
@@ -123,7 +122,10 @@ describe('Hardening (real Docker)', () => {
 
     it('a temp-file bomb gives an error', async () => {
       const t = h.token('tempbomb');
-      const res = await h.exec(t, "set work_mem = '64kB'; select count(*) from (select g from generate_series(1, 20000000) g order by g desc) s");
+      const res = await h.exec(
+        t,
+        "set work_mem = '64kB'; select count(*) from (select g from generate_series(1, 20000000) g order by g desc) s",
+      );
       expect(['53100', '53400', '57014']).toContain(err(res.body[1])?.code);
       expect(rows((await h.exec(t, 'select 1 as ok')).body[0])).toEqual([{ ok: 1 }]);
     });
@@ -251,7 +253,9 @@ describe('Hardening (real Docker)', () => {
     });
 
     it('oversized headers', async () => {
-      const res = await fetch(`${h.url}/api/sandbox`, { headers: { authorization: `Bearer ${h.token('hostile')}`, 'x-junk': 'x'.repeat(64 * 1024) } });
+      const res = await fetch(`${h.url}/api/sandbox`, {
+        headers: { authorization: `Bearer ${h.token('hostile')}`, 'x-junk': 'x'.repeat(64 * 1024) },
+      });
       expect(res.status).toBe(431);
     });
 

@@ -7,24 +7,29 @@ import { Harness, startHarness } from './support/harness';
 
 /** A raw request: any path, any Host, any body — what fetch would tidy up or refuse to send. */
 function send(base: string, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }) {
-  return new Promise<{ status: number; text: string; json: { statusCode?: number; message?: string; token?: string } | null }>((resolve, reject) => {
-    const u = new URL(base);
-    const req = request({ host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => {
-        let json = null;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          /* asserted by the caller */
-        }
-        resolve({ status: res.statusCode ?? 0, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
+  return new Promise<{ status: number; text: string; json: { statusCode?: number; message?: string; token?: string } | null }>(
+    (resolve, reject) => {
+      const u = new URL(base);
+      const req = request(
+        { host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => {
+            let json = null;
+            try {
+              json = JSON.parse(text);
+            } catch {
+              /* asserted by the caller */
+            }
+            resolve({ status: res.statusCode ?? 0, text, json });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(opts.body);
+    },
+  );
 }
 
 const nested = (levels: number) => `{"userId":${'['.repeat(levels)}${']'.repeat(levels)},"role":"pro","sql":"select 1"}`;
@@ -62,7 +67,12 @@ describe('Hostile HTTP at the edge (real controller)', () => {
       }
     }
     // Deep enough to be odd, shallow enough to be allowed: validation answers, not the depth guard.
-    const shallow = await send(h.url, { method: 'POST', path: '/api/auth/dev-login', headers: { 'content-type': 'application/json' }, body: nested(10) });
+    const shallow = await send(h.url, {
+      method: 'POST',
+      path: '/api/auth/dev-login',
+      headers: { 'content-type': 'application/json' },
+      body: nested(10),
+    });
     expect(shallow.status).toBe(400);
     expect(shallow.json?.message).toMatch(/userId must be a string/);
     const login = await h.request('POST', '/api/auth/dev-login', undefined, { userId: 'after', role: 'pro' });

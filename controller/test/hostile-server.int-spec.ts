@@ -67,8 +67,15 @@ describe('A program behind a sandbox socket cannot crash, hang or bloat the cont
 
   /** Stops the program and puts the real socket back. */
   const restore = () => {
-    docker(['exec', '-u', 'postgres', container, 'sh', '-c',
-      'kill $(cat /tmp/hostile.ready); rm -f /tmp/hostile.ready /var/run/postgresql/.s.PGSQL.5432; mv /var/run/postgresql/.s.real /var/run/postgresql/.s.PGSQL.5432']);
+    docker([
+      'exec',
+      '-u',
+      'postgres',
+      container,
+      'sh',
+      '-c',
+      'kill $(cat /tmp/hostile.ready); rm -f /tmp/hostile.ready /var/run/postgresql/.s.PGSQL.5432; mv /var/run/postgresql/.s.real /var/run/postgresql/.s.PGSQL.5432',
+    ]);
   };
 
   beforeAll(async () => {
@@ -107,9 +114,7 @@ describe('A program behind a sandbox socket cannot crash, hang or bloat the cont
     await h.fleet.settle();
     await h.app.close();
     second = await startHarness({ SANDBOX_PREFIX: prefix, SANDBOX_WARM_POOL: '1' });
-    expect(rows((await second.exec(second.token('hostile-bystander'), 'select v from kept')).body[0])).toEqual([
-      { v: 'still here' },
-    ]);
+    expect(rows((await second.exec(second.token('hostile-bystander'), 'select v from kept')).body[0])).toEqual([{ v: 'still here' }]);
     const fresh = await second.exec(second.token('hostile-server'), 'select 3 as n');
     expect(rows(fresh.body.at(-1))).toEqual([{ n: 3 }]);
     expect(fresh.headers.get('x-sandbox-replaced')).toBeTruthy();

@@ -43,7 +43,11 @@ describe('Runaway statements (real Docker)', () => {
   /** Waits until `sql` runs on the session (seen from another session), so a cancel has a target. */
   async function untilRunning(token: string, marker: string) {
     await until(`"${marker}" running`, async () => {
-      const res = await h.exec(token, `select count(*)::int as n from pg_stat_activity where state = 'active' and query like '%${marker}%' and pid <> pg_backend_pid()`, 'probe');
+      const res = await h.exec(
+        token,
+        `select count(*)::int as n from pg_stat_activity where state = 'active' and query like '%${marker}%' and pid <> pg_backend_pid()`,
+        'probe',
+      );
       return rows(res.body[0])?.[0]?.n === 1;
     });
   }
@@ -101,7 +105,10 @@ describe('Runaway statements (real Docker)', () => {
     const { res, ms } = await timed(t, `set statement_timeout = 0; ${CPU_RUNAWAY}`);
     expect(err(res.body[1])?.message).toMatch(/SANDBOX_STATEMENT_TIMEOUT/);
     expect(ms).toBeLessThan(STOP_BOUND_MS);
-    const flag = await h.exec(t, 'set statement_timeout = 0; set default_transaction_read_only = off; select count(*)::int as n from public.flag');
+    const flag = await h.exec(
+      t,
+      'set statement_timeout = 0; set default_transaction_read_only = off; select count(*)::int as n from public.flag',
+    );
     expect(rows(flag.body[2])).toEqual([{ n: 0 }]);
   });
 

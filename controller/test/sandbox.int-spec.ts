@@ -211,9 +211,7 @@ describe('Statement timeouts (real Docker)', () => {
 
   it('even with statement_timeout switched off by the user, the watchdog cancels', async () => {
     const t = h.token('sneaky');
-    const res = await h.exec(t, "set statement_timeout = 0; select pg_sleep(20)");
+    const res = await h.exec(t, 'set statement_timeout = 0; select pg_sleep(20)');
     expect(err(res.body[1]).code).toBe('57014');
   });
-
 });
-

@@ -10,7 +10,11 @@ describe('Start-up never waits on one tenant (real Docker)', () => {
   const secret = 's'.repeat(40);
   const env = { SANDBOX_PREFIX: prefix, JWT_SECRET: secret, SANDBOX_WARM_POOL: '1', WEB_DIST: '/nonexistent' };
   const running: ControllerProcess[] = [];
-  const tokens = { a: signToken({ sub: 'a', role: 'pro' }, secret), b: signToken({ sub: 'b', role: 'pro' }, secret), c: signToken({ sub: 'c', role: 'pro' }, secret) };
+  const tokens = {
+    a: signToken({ sub: 'a', role: 'pro' }, secret),
+    b: signToken({ sub: 'b', role: 'pro' }, secret),
+    c: signToken({ sub: 'c', role: 'pro' }, secret),
+  };
   const exec = (url: string, user: keyof typeof tokens, sql: string) =>
     fetch(`${url}/api/sandbox/exec`, {
       method: 'POST',
@@ -21,7 +25,9 @@ describe('Start-up never waits on one tenant (real Docker)', () => {
   afterAll(async () => {
     for (const c of running) await c.stop('SIGKILL');
     // A paused container cannot be cleaned up by anyone else: unpause before removing.
-    const paused = docker(['ps', '-q', '--filter', 'status=paused', '--filter', `label=pgsbx.prefix=${prefix}`]).split('\n').filter(Boolean);
+    const paused = docker(['ps', '-q', '--filter', 'status=paused', '--filter', `label=pgsbx.prefix=${prefix}`])
+      .split('\n')
+      .filter(Boolean);
     if (paused.length) docker(['unpause', ...paused]);
     removeContainers(prefix);
   });

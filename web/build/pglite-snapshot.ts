@@ -62,7 +62,10 @@ function version(pkg: string): string {
 
 async function makeSnapshot(cacheDir: string): Promise<Buffer | null> {
   try {
-    const file = join(cacheDir, `pglite-pristine-${version('@electric-sql/pglite')}-vector-${version('@electric-sql/pglite-pgvector')}.tgz`);
+    const file = join(
+      cacheDir,
+      `pglite-pristine-${version('@electric-sql/pglite')}-vector-${version('@electric-sql/pglite-pgvector')}.tgz`,
+    );
     if (existsSync(file)) return readFileSync(file);
     const t0 = Date.now();
     const { PGlite } = await import('@electric-sql/pglite');

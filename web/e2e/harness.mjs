@@ -13,7 +13,15 @@ export const outputDir = join(webDir, 'test-output');
 const controllerMain = join(repoDir, 'controller/dist/main.js');
 const image = process.env.SANDBOX_IMAGE || 'pgsbx/postgres:17';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 function freePort() {
   return new Promise((res, rej) => {
@@ -28,8 +36,11 @@ function freePort() {
 
 export function preflight() {
   if (!existsSync(controllerMain))
-    throw new Error(`${controllerMain} is missing: the browser tests run against the real controller. Run \`npm run build\` at the repository root first.`);
-  if (!existsSync('/usr/bin/chromium')) throw new Error('/usr/bin/chromium is missing: install Debian\'s chromium package (apt-get install chromium).');
+    throw new Error(
+      `${controllerMain} is missing: the browser tests run against the real controller. Run \`npm run build\` at the repository root first.`,
+    );
+  if (!existsSync('/usr/bin/chromium'))
+    throw new Error("/usr/bin/chromium is missing: install Debian's chromium package (apt-get install chromium).");
   try {
     execFileSync('docker', ['image', 'inspect', image], { stdio: 'ignore' });
   } catch {
@@ -39,10 +50,14 @@ export function preflight() {
 
 /** Builds the notebook into a temporary directory, so the test always serves the current source. */
 export function buildWeb(outDir) {
-  execFileSync(process.execPath, [join(repoDir, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: webDir,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [join(repoDir, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
+    {
+      cwd: webDir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 export async function startStack() {
@@ -103,7 +118,9 @@ export async function startStack() {
         break;
       } catch (e) {
         if (attempt >= 15) {
-          console.error(`container cleanup failed; remove them with: docker ps -aq --filter label=pgsbx.prefix=${prefix} | xargs -r docker rm -f (${e.message})`);
+          console.error(
+            `container cleanup failed; remove them with: docker ps -aq --filter label=pgsbx.prefix=${prefix} | xargs -r docker rm -f (${e.message})`,
+          );
           break;
         }
         await new Promise((r) => setTimeout(r, 2000));

@@ -21,10 +21,7 @@ async function setCell(i, sql) {
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.insertText(sql);
   await page.keyboard.press('Escape'); // close a completion popup, if any
-  await page.waitForFunction(
-    ([i, sql]) => JSON.parse(localStorage.getItem('pgsbx.notebook.v1') ?? '{}').cells?.[i]?.sql === sql,
-    [i, sql],
-  );
+  await page.waitForFunction(([i, sql]) => JSON.parse(localStorage.getItem('pgsbx.notebook.v1') ?? '{}').cells?.[i]?.sql === sql, [i, sql]);
 }
 
 /** Runs cell i (Run button or Ctrl/Cmd+Enter) and waits for the run to start, or to finish. */
@@ -67,13 +64,16 @@ async function chooseSession(name) {
 }
 
 describe('notebook in the browser', () => {
-  before(async () => {
-    stack = await startStack();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (e) => console.error('page error:', e.message));
-  }, { timeout: 120_000 });
+  before(
+    async () => {
+      stack = await startStack();
+      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+      const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, acceptDownloads: true });
+      page = await context.newPage();
+      page.on('pageerror', (e) => console.error('page error:', e.message));
+    },
+    { timeout: 120_000 },
+  );
 
   after(async () => {
     await browser?.close();
@@ -103,7 +103,8 @@ describe('notebook in the browser', () => {
 
   test('PGlite: per-statement results, error underline, JSON, plans, notices', T, async () => {
     await ensureCells(2);
-    const sql = "create table t (id int primary key, j jsonb);\ninsert into t values (1, '{\"a\": [1, 2], \"b\": {\"c\": null}}');\nselect * from t;\nselect nope from t;";
+    const sql =
+      'create table t (id int primary key, j jsonb);\ninsert into t values (1, \'{"a": [1, 2], "b": {"c": null}}\');\nselect * from t;\nselect nope from t;';
     await setCell(0, sql);
     await run(0);
     assert.deepEqual(await summaries(0), ['✓ CREATE TABLE', '1 row affected', '1 row']);
@@ -116,7 +117,12 @@ describe('notebook in the browser', () => {
     await page.getByTestId('table-public.t').waitFor();
     // json is collapsible: the cell opens an inspector
     await cell(0).locator('.json-cell').first().click();
-    await cell(0).getByTestId('json-inspector').getByText('"a"').or(cell(0).getByTestId('json-inspector').getByText('a:')).first().waitFor();
+    await cell(0)
+      .getByTestId('json-inspector')
+      .getByText('"a"')
+      .or(cell(0).getByTestId('json-inspector').getByText('a:'))
+      .first()
+      .waitFor();
 
     // completion knows the schema tree: schemas, tables, columns
     await setCell(1, 'select ');
@@ -124,7 +130,10 @@ describe('notebook in the browser', () => {
     await page.keyboard.type('j from public.');
     await page.locator('.cm-tooltip-autocomplete').getByText('t', { exact: true }).waitFor();
     await page.keyboard.press('Escape');
-    await setCell(1, "explain select * from t;\nexplain (format json) select * from t;\ndo $$ begin raise notice 'hello from plpgsql'; end $$;");
+    await setCell(
+      1,
+      "explain select * from t;\nexplain (format json) select * from t;\ndo $$ begin raise notice 'hello from plpgsql'; end $$;",
+    );
     await run(1);
     assert.match(await cell(1).locator('.plan-text').textContent(), /Seq Scan on t/);
     await cell(1).getByTestId('json-plan').getByText('Seq Scan').waitFor();
@@ -180,7 +189,10 @@ describe('notebook in the browser', () => {
 
   test('a user without a premium role is refused Real Postgres, with the reason', T, async () => {
     await page.getByTestId('mode-remote').click();
-    await page.getByTestId('status-message').getByText(/premium/i).waitFor();
+    await page
+      .getByTestId('status-message')
+      .getByText(/premium/i)
+      .waitFor();
     await signIn(`e2e-basic-${process.pid}`, 'user');
     await page.getByTestId('mode-remote').click();
     const msg = page.getByTestId('status-message');
@@ -199,13 +211,16 @@ describe('notebook in the browser', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=mode-remote]')?.getAttribute('aria-checked') === 'true');
     assert.equal(await page.evaluate(() => localStorage.getItem('pgsbx.mode')), 'remote');
     await page.getByTestId('session-picker').waitFor();
-    await setCell(0, 'select 1 as one, current_setting(\'server_version\') as version;');
+    await setCell(0, "select 1 as one, current_setting('server_version') as version;");
     const t0 = Date.now();
     await run(0);
     timings.remoteFirstResultMs = Date.now() - t0;
     console.log(`Real Postgres: time to first result ${timings.remoteFirstResultMs} ms from Run`);
     assert.match(await cell(0).getByTestId('result-table').textContent(), /17\./);
-    await page.getByTestId('sandbox-state').getByText(/ready|busy/).waitFor();
+    await page
+      .getByTestId('sandbox-state')
+      .getByText(/ready|busy/)
+      .waitFor();
 
     await setCell(
       1,
@@ -218,21 +233,24 @@ describe('notebook in the browser', () => {
     assert.ok((await sketch.locator('path').count()) >= 2, 'the polygon and the line are drawn');
     assert.ok((await sketch.locator('circle').count()) >= 3, 'the points are drawn');
     assert.match(await sketch.textContent(), /geom: 4 shapes/);
-    await setCell(2, "select ST_AsText(ST_MakeEnvelope(0, 0, 3, 2)) as box_wkt, ST_AsGeoJSON(ST_MakePoint(1, 1))::json as gj;");
+    await setCell(2, 'select ST_AsText(ST_MakeEnvelope(0, 0, 3, 2)) as box_wkt, ST_AsGeoJSON(ST_MakePoint(1, 1))::json as gj;');
     await run(2);
     assert.equal(await cell(2).getByTestId('geo-sketch').count(), 2);
     await shot('remote-postgis');
   });
 
   test('Real Postgres: DDL updates the tree; errors are underlined', T, async () => {
-    await setCell(0, 'create table items (id int primary key, name text not null);\ncreate index items_name on items (name);\ninsert into items values (1, \'one\'), (2, \'two\');');
+    await setCell(
+      0,
+      "create table items (id int primary key, name text not null);\ncreate index items_name on items (name);\ninsert into items values (1, 'one'), (2, 'two');",
+    );
     await run(0);
     assert.deepEqual(await summaries(0), ['✓ CREATE TABLE', '✓ CREATE INDEX', '2 rows affected']);
     const node = page.getByTestId('table-public.items');
     await node.waitFor();
     await node.getByRole('button', { name: 'items' }).click();
     await page.getByTestId('column-public.items.name').getByText('text').waitFor();
-    await setCell(2, 'select g, repeat(\'x\', 20) as filler from generate_series(1, 10050) g;');
+    await setCell(2, "select g, repeat('x', 20) as filler from generate_series(1, 10050) g;");
     await run(2);
     await cell(2).getByTestId('truncated').waitFor();
     assert.deepEqual(await summaries(2), ['10,000 rows']);
@@ -246,9 +264,15 @@ describe('notebook in the browser', () => {
 
   test('Real Postgres: two sessions show a lock wait', { timeout: 90_000 }, async () => {
     await ensureCells(4);
-    await setCell(0, 'create table acct (id int primary key, v int);\ninsert into acct values (1, 0);\nbegin;\nupdate acct set v = 1 where id = 1;');
+    await setCell(
+      0,
+      'create table acct (id int primary key, v int);\ninsert into acct values (1, 0);\nbegin;\nupdate acct set v = 1 where id = 1;',
+    );
     await setCell(1, 'update acct set v = 2 where id = 1;');
-    await setCell(2, "select count(*)::int as waiting, string_agg(left(query, 60), ' | ') as queries from pg_stat_activity where wait_event_type = 'Lock';");
+    await setCell(
+      2,
+      "select count(*)::int as waiting, string_agg(left(query, 60), ' | ') as queries from pg_stat_activity where wait_event_type = 'Lock';",
+    );
     await setCell(3, 'commit;');
     await chooseSession('main');
     await run(0);
@@ -280,7 +304,9 @@ describe('notebook in the browser', () => {
     await setCell(0, 'select pg_sleep(20);');
     await run(0, { until: 'started' });
     await cell(0).getByTestId('cancel').click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=cell]')[0]?.dataset.status === 'done', null, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=cell]')[0]?.dataset.status === 'done', null, {
+      timeout: 15_000,
+    });
     assert.match(await cell(0).getByTestId('sql-error').textContent(), /57014/);
   });
 

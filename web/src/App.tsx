@@ -63,7 +63,12 @@ export function App() {
     handleAuthFailure: modeSwitch.handleAuthFailure,
     notify,
   });
-  const file = useNotebookFile({ currentCells: notebook.currentCells, replaceCells: notebook.replace, clearRuns: runner.clearRuns, notify });
+  const file = useNotebookFile({
+    currentCells: notebook.currentCells,
+    replaceCells: notebook.replace,
+    clearRuns: runner.clearRuns,
+    notify,
+  });
 
   const chooseSession = (s: string) => {
     backendMode.setSession(s);
@@ -76,7 +81,12 @@ export function App() {
         <h1>
           <span className="logo">▚</span> Postgres sandbox
         </h1>
-        <NotebookActions onRunAll={() => void runner.runAll()} onAddCell={() => notebook.add()} onExport={file.exportFile} onImport={(f) => void file.importFile(f)} />
+        <NotebookActions
+          onRunAll={() => void runner.runAll()}
+          onAddCell={() => notebook.add()}
+          onExport={file.exportFile}
+          onImport={(f) => void file.importFile(f)}
+        />
         <span className="spacer" />
         <Account me={auth.me} devLogin={auth.devLogin} onLogin={auth.login} onToken={auth.signInWithToken} onLogout={modeSwitch.signOut} />
       </header>

@@ -9,7 +9,7 @@ const cells = [
 const ids = (cs: { id: string }[]) => cs.map((c) => c.id);
 
 describe('cell edits', () => {
-  it('changes one cell\'s SQL', () => {
+  it("changes one cell's SQL", () => {
     expect(changeSql(cells, 'b', 'select 20')).toEqual([cells[0], { id: 'b', sql: 'select 20' }, cells[2]]);
   });
 

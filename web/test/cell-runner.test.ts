@@ -4,7 +4,13 @@ import { BackendError, type Backend, type BackendKind, type ExecOutcome } from '
 import type { CellRun } from '../src/notebook/Cell';
 import { CellRunner, patchRun, runUntilFailure, type RunEvents, type RunPatch } from '../src/notebook/cell-runner';
 
-const rows = (statement: string): SandboxResult => ({ statement, command: 'SELECT', rows: [{ one: 1 }], fields: [{ name: 'one', dataTypeID: 23 }], durationMs: 1 });
+const rows = (statement: string): SandboxResult => ({
+  statement,
+  command: 'SELECT',
+  rows: [{ one: 1 }],
+  fields: [{ name: 'one', dataTypeID: 23 }],
+  durationMs: 1,
+});
 const ddl = (statement: string): SandboxResult => ({ statement, command: 'CREATE', rows: [], fields: [], durationMs: 1 });
 const sqlError = (statement: string): SandboxResult => ({ statement, error: { message: 'boom', code: '42703' } });
 
@@ -54,7 +60,13 @@ describe(CellRunner.name, () => {
     expect(backend.calls.map((c) => [c.sql, c.session])).toEqual([['select 1', 's2']]);
     backend.calls[0].settle({ results: [rows('select 1')], notices: ['Real Postgres: replaced.'] });
     expect(await done).toBe(true);
-    expect(rec.runs().a).toMatchObject({ status: 'done', results: [rows('select 1')], notices: ['Real Postgres: replaced.'], startedAt: 105, elapsedMs: 5 });
+    expect(rec.runs().a).toMatchObject({
+      status: 'done',
+      results: [rows('select 1')],
+      notices: ['Real Postgres: replaced.'],
+      startedAt: 105,
+      elapsedMs: 5,
+    });
     expect(rec.schemaChanges()).toBe(0);
   });
 
@@ -163,7 +175,7 @@ describe(CellRunner.name, () => {
     expect(await next).toBe(true);
   });
 
-  it('clears the previous run\'s output when a cell is queued again', async () => {
+  it("clears the previous run's output when a cell is queued again", async () => {
     const sut = new CellRunner();
     const backend = new FakeBackend();
     const rec = recorder();
@@ -182,7 +194,10 @@ describe(patchRun.name, () => {
   it('starts a cell without a run from a blank one and keeps other cells', () => {
     const other: CellRun = { status: 'done', seq: 1, backend: 'remote', session: 's2', sql: 'x', results: [] };
     const next = patchRun({ b: other }, 'a', { status: 'running', startedAt: 3 });
-    expect(next).toEqual({ b: other, a: { status: 'running', seq: 0, backend: 'pglite', session: 'main', sql: '', results: [], startedAt: 3 } });
+    expect(next).toEqual({
+      b: other,
+      a: { status: 'running', seq: 0, backend: 'pglite', session: 'main', sql: '', results: [], startedAt: 3 },
+    });
   });
 });
 

@@ -26,7 +26,12 @@ describe('formatValue', () => {
 
   it('formats arrays as Postgres literals', () => {
     expect(formatArray([1, null, 'a b', 'x', ''])).toBe('{1,NULL,"a b",x,""}');
-    expect(formatArray([[1, 2], [3, 4]])).toBe('{{1,2},{3,4}}');
+    expect(
+      formatArray([
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toBe('{{1,2},{3,4}}');
   });
 });
 
@@ -47,7 +52,9 @@ describe('summary and command tags', () => {
   });
 
   it('counts rows for queries', () => {
-    expect(summary(rows({ fields: [{ name: 'a', dataTypeID: 23 }], rows: Array.from({ length: 10000 }, () => ({ a: 1 })) }))).toBe('10,000 rows');
+    expect(summary(rows({ fields: [{ name: 'a', dataTypeID: 23 }], rows: Array.from({ length: 10000 }, () => ({ a: 1 })) }))).toBe(
+      '10,000 rows',
+    );
   });
 
   it('knows which statements change the schema', () => {

@@ -37,7 +37,14 @@ describe('parseHexWkb', () => {
   });
 
   it('parses a linestring', () => {
-    expect(parseHexWkb(EWKB.line)).toEqual({ type: 'LineString', coordinates: [[0, 0], [1, 1], [2, 0]] });
+    expect(parseHexWkb(EWKB.line)).toEqual({
+      type: 'LineString',
+      coordinates: [
+        [0, 0],
+        [1, 1],
+        [2, 0],
+      ],
+    });
   });
 
   it('parses a polygon with a hole', () => {
@@ -51,10 +58,25 @@ describe('parseHexWkb', () => {
   });
 
   it('parses multi geometries', () => {
-    expect(parseHexWkb(EWKB.multiPoint)).toEqual({ type: 'MultiPoint', coordinates: [[0, 0], [1, 1]] });
+    expect(parseHexWkb(EWKB.multiPoint)).toEqual({
+      type: 'MultiPoint',
+      coordinates: [
+        [0, 0],
+        [1, 1],
+      ],
+    });
     expect(parseHexWkb(EWKB.multiLine)).toEqual({
       type: 'MultiLineString',
-      coordinates: [[[0, 0], [1, 1]], [[2, 2], [3, 3]]],
+      coordinates: [
+        [
+          [0, 0],
+          [1, 1],
+        ],
+        [
+          [2, 2],
+          [3, 3],
+        ],
+      ],
     });
     const mp = parseHexWkb(EWKB.multiPolygon);
     expect(mp.type).toBe('MultiPolygon');
@@ -70,7 +92,14 @@ describe('parseHexWkb', () => {
       srid: 4326,
       geometries: [
         { type: 'Point', coordinates: [1, 2], srid: 4326 },
-        { type: 'LineString', coordinates: [[0, 0], [1, 1]], srid: 4326 },
+        {
+          type: 'LineString',
+          coordinates: [
+            [0, 0],
+            [1, 1],
+          ],
+          srid: 4326,
+        },
       ],
     });
   });
@@ -81,7 +110,13 @@ describe('parseHexWkb', () => {
 
   it('parses big-endian (XDR) WKB', () => {
     const be = '00' + '00000002' + '00000002' + '0000000000000000'.repeat(2) + '3FF0000000000000'.repeat(2);
-    expect(parseHexWkb(be)).toEqual({ type: 'LineString', coordinates: [[0, 0], [1, 1]] });
+    expect(parseHexWkb(be)).toEqual({
+      type: 'LineString',
+      coordinates: [
+        [0, 0],
+        [1, 1],
+      ],
+    });
   });
 
   it('parses ISO WKB Z type codes', () => {
@@ -105,15 +140,33 @@ describe('parseWkt', () => {
 
   it('parses polygons and multi geometries', () => {
     expect(parseWkt('POLYGON((0 0,4 0,4 4,0 0),(1 1,2 1,2 2,1 1))').type).toBe('Polygon');
-    expect(parseWkt('MULTIPOINT(0 0, 1 1)')).toEqual({ type: 'MultiPoint', coordinates: [[0, 0], [1, 1]] });
-    expect(parseWkt('MULTIPOINT((0 0),(1 1))')).toEqual({ type: 'MultiPoint', coordinates: [[0, 0], [1, 1]] });
+    expect(parseWkt('MULTIPOINT(0 0, 1 1)')).toEqual({
+      type: 'MultiPoint',
+      coordinates: [
+        [0, 0],
+        [1, 1],
+      ],
+    });
+    expect(parseWkt('MULTIPOINT((0 0),(1 1))')).toEqual({
+      type: 'MultiPoint',
+      coordinates: [
+        [0, 0],
+        [1, 1],
+      ],
+    });
     expect(parseWkt('MULTIPOLYGON(((0 0,1 0,1 1,0 0)),((5 5,6 5,6 6,5 5)))').type).toBe('MultiPolygon');
     const gc = parseWkt('GEOMETRYCOLLECTION(POINT(1 2),LINESTRING(-1.5 0,1e1 1))');
     expect(gc).toEqual({
       type: 'GeometryCollection',
       geometries: [
         { type: 'Point', coordinates: [1, 2] },
-        { type: 'LineString', coordinates: [[-1.5, 0], [10, 1]] },
+        {
+          type: 'LineString',
+          coordinates: [
+            [-1.5, 0],
+            [10, 1],
+          ],
+        },
       ],
     });
   });

@@ -1,7 +1,7 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execCell, makeParsers, type PgliteLike } from '../src/backends/pglite-exec';
+import { execCell, makeParsers } from '../src/backends/pglite-exec';
 import { isErrorResult, type ErrorResult, type RowsResult } from '../src/api/types';
 import { parseSchemaResult, SCHEMA_SQL, completionSchema } from '../src/sql/schema';
 import { positionToOffset } from '../src/sql/positions';
@@ -10,7 +10,7 @@ import { positionToOffset } from '../src/sql/positions';
 describe('execCell on PGlite', () => {
   let pg: PGlite;
   const parsers = makeParsers(types.arrayParser);
-  const run = (sql: string) => execCell(pg as unknown as PgliteLike, sql, parsers);
+  const run = (sql: string) => execCell(pg, sql, parsers);
 
   beforeAll(async () => {
     pg = await PGlite.create({ extensions: { vector } });
@@ -20,12 +20,17 @@ describe('execCell on PGlite', () => {
   });
 
   it('returns one result per statement with commands and affected rows', async () => {
-    const res = await run('create table t (id int primary key, v int);\ninsert into t values (1, 10), (2, 20);\nupdate t set v = 0 where id = 1;\nselect * from t order by id;');
+    const res = await run(
+      'create table t (id int primary key, v int);\ninsert into t values (1, 10), (2, 20);\nupdate t set v = 0 where id = 1;\nselect * from t order by id;',
+    );
     expect(res).toHaveLength(4);
     expect(res.map((r) => (r as RowsResult).command)).toEqual(['CREATE', 'INSERT', 'UPDATE', 'SELECT']);
     expect((res[1] as RowsResult).affectedRows).toBe(2);
     expect((res[2] as RowsResult).affectedRows).toBe(1);
-    expect((res[3] as RowsResult).rows).toEqual([{ id: 1, v: 0 }, { id: 2, v: 20 }]);
+    expect((res[3] as RowsResult).rows).toEqual([
+      { id: 1, v: 0 },
+      { id: 2, v: 20 },
+    ]);
     expect((res[3] as RowsResult).affectedRows).toBeUndefined();
     expect(res[0].statement).toBe('create table t (id int primary key, v int)');
   });
@@ -45,7 +50,17 @@ describe('execCell on PGlite', () => {
     const [r] = (await run(
       "select 9007199254740993::int8 a, 1.50::numeric b, '2024-01-02'::date c, '2024-01-02 03:04:05+00'::timestamptz d, '\\x01ff'::bytea e, array[1::int8] f, '{\"k\":1}'::jsonb g, true h, 2.5::float8 i, interval '1 day' j",
     )) as RowsResult[];
-    expect(r.rows[0]).toMatchObject({ a: '9007199254740993', b: '1.50', c: '2024-01-02', e: '\\x01ff', f: ['1'], g: { k: 1 }, h: true, i: 2.5, j: '1 day' });
+    expect(r.rows[0]).toMatchObject({
+      a: '9007199254740993',
+      b: '1.50',
+      c: '2024-01-02',
+      e: '\\x01ff',
+      f: ['1'],
+      g: { k: 1 },
+      h: true,
+      i: 2.5,
+      j: '1 day',
+    });
     expect(typeof r.rows[0].d).toBe('string');
   });
 
@@ -60,7 +75,9 @@ describe('execCell on PGlite', () => {
   });
 
   it('reads the schema tree, leaving out extension objects', async () => {
-    await run('create schema app; create view app.v as select 1 as one; create index t_v on t(v); create function add1(i int) returns int language sql as $$ select i + 1 $$;');
+    await run(
+      'create schema app; create view app.v as select 1 as one; create index t_v on t(v); create function add1(i int) returns int language sql as $$ select i + 1 $$;',
+    );
     const tree = parseSchemaResult(await run(SCHEMA_SQL));
     expect(tree.schemas.map((s) => s.name)).toEqual(['public', 'app']);
     const pub = tree.schemas[0];

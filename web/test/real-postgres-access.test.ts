@@ -17,7 +17,7 @@ describe('Real Postgres access', () => {
     expect(remoteRefusal(null)).toBe('Sign in with a premium role to use Real Postgres; using PGlite.');
   });
 
-  it('signs out on 401, falls back on 403 with the controller\'s reason, and ignores other failures', () => {
+  it("signs out on 401, falls back on 403 with the controller's reason, and ignores other failures", () => {
     expect(accessLost(new BackendError('Unauthorized', 401))).toEqual({ signOut: true, text: EXPIRED_TEXT });
     expect(accessLost(new BackendError('your role is "user"', 403))).toEqual({ signOut: false, text: 'your role is "user"' });
     expect(accessLost(new BackendError('', 403))).toEqual({ signOut: false, text: PREMIUM_TEXT });
@@ -28,6 +28,8 @@ describe('Real Postgres access', () => {
   it('explains a failed switch', () => {
     expect(switchFailure(new BackendError('your role is "user"', 403))).toBe('your role is "user"');
     expect(switchFailure(new BackendError('', 403))).toBe(PREMIUM_TEXT);
-    expect(switchFailure(new BackendError('The controller cannot be reached (fetch failed).'))).toBe('Real Postgres is not available: The controller cannot be reached (fetch failed).');
+    expect(switchFailure(new BackendError('The controller cannot be reached (fetch failed).'))).toBe(
+      'Real Postgres is not available: The controller cannot be reached (fetch failed).',
+    );
   });
 });

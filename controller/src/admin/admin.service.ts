@@ -56,9 +56,7 @@ export class AdminService {
 
   private notBusy(sb: Sandbox, force: boolean, what: string): void {
     if (sb.active > 0 && !force) {
-      throw new ConflictException(
-        `User "${sb.userId ?? sb.name}" is running a statement right now; ${what} with ?force=true to cut it.`,
-      );
+      throw new ConflictException(`User "${sb.userId ?? sb.name}" is running a statement right now; ${what} with ?force=true to cut it.`);
     }
   }
 

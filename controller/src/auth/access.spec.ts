@@ -25,7 +25,9 @@ function routes() {
 
 describe('route access rules', () => {
   it('every route declares who may call it', () => {
-    const undeclared = routes().filter((r) => !r.access).map((r) => r.route);
+    const undeclared = routes()
+      .filter((r) => !r.access)
+      .map((r) => r.route);
     expect(undeclared).toEqual([]);
     expect(routes().length).toBeGreaterThan(15);
   });

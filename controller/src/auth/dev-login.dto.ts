@@ -8,10 +8,11 @@ export class DevLoginDto implements DevLoginRequest {
   @ApiProperty({ minLength: 1, maxLength: 64 })
   @IsString()
   @Length(1, 64)
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   @Matches(/^[^\u0000-\u001f]+$/, { message: 'userId must not contain control characters' })
   userId!: string;
 
   @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES as unknown as string[], { message: `role must be one of ${ROLES.join(', ')}` })
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role!: Role;
 }

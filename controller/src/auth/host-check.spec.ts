@@ -21,13 +21,32 @@ function call(host: string | undefined, allowed: string[] = []) {
 
 describe(hostCheck.name, () => {
   it('serves loopback names with any port', () => {
-    for (const host of ['localhost', 'localhost:3000', 'LOCALHOST:80', '127.0.0.1', '127.0.0.1:49152', '[::1]', '[::1]:3000', 'localhost.:3000']) {
+    for (const host of [
+      'localhost',
+      'localhost:3000',
+      'LOCALHOST:80',
+      '127.0.0.1',
+      '127.0.0.1:49152',
+      '[::1]',
+      '[::1]:3000',
+      'localhost.:3000',
+    ]) {
       expect({ host, passed: call(host).passed }).toEqual({ host, passed: true });
     }
   });
 
   it('refuses other names with 403 saying how to allow them, and serves them once allowed', () => {
-    for (const host of ['evil.example', 'evil.example:3000', 'localhost.evil.example', '127.0.0.1.nip.io', '10.0.0.5:3000', '', undefined, 'localhost:3000:1', '[::1']) {
+    for (const host of [
+      'evil.example',
+      'evil.example:3000',
+      'localhost.evil.example',
+      '127.0.0.1.nip.io',
+      '10.0.0.5:3000',
+      '',
+      undefined,
+      'localhost:3000:1',
+      '[::1',
+    ]) {
       const r = call(host);
       expect({ host, passed: r.passed, status: r.status }).toEqual({ host, passed: false, status: 403 });
       expect(r.body.message).toMatch(/ALLOWED_HOSTS/);

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import type { PoolStatus, SandboxResult } from '@pgsbx/contract';
 import { PinnedSocket } from '../database/pinned-socket';
 import { BIG_RESULT_SQL, peakRss, pullBigResults } from './big-results-load';
 
@@ -72,7 +73,7 @@ const ADMIN = () => sign('bench-ops', 'admin');
 // node:http with keep-alive, not fetch: Node 20's fetch costs ~2.5 ms of client CPU a request
 // here, which would measure the load generator instead of the controller.
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-async function api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   try {
     return await apiOnce(method, path, token, body);
   } catch (e) {
@@ -82,7 +83,7 @@ async function api(method: string, path: string, token: string, body?: unknown):
   }
 }
 
-function apiOnce(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
+function apiOnce(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -100,9 +101,10 @@ function apiOnce(method: string, path: string, token: string, body?: unknown): P
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           try {
-            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
           } catch (e) {
-            reject(e);
+            const notJson = e as SyntaxError; // all JSON.parse throws
+            reject(notJson);
           }
         });
       },
@@ -111,15 +113,16 @@ function apiOnce(method: string, path: string, token: string, body?: unknown): P
     req.end(payload);
   });
 }
-async function exec(user: string, sql: string, session?: string): Promise<any[]> {
+async function exec(user: string, sql: string, session?: string): Promise<SandboxResult[]> {
   const r = await api('POST', '/api/sandbox/exec', sign(user), session ? { sql, session } : { sql });
   if (r.status !== 200) throw new Error(`exec ${user}: ${r.status} ${JSON.stringify(r.json)}`);
-  if ('error' in r.json[0]) throw new Error(`exec ${user}: ${r.json[0].error.message}`);
-  return r.json;
+  const results = r.json as SandboxResult[];
+  if ('error' in results[0]) throw new Error(`exec ${user}: ${results[0].error.message}`);
+  return results;
 }
 async function poolAt(ready: number): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const p = (await api('GET', '/api/admin/pool', ADMIN())).json;
+    const p = (await api('GET', '/api/admin/pool', ADMIN())).json as PoolStatus;
     if (p.ready === ready && p.starting === 0) return;
     await sleep(50);
   }
@@ -132,8 +135,12 @@ function docker(args: string[]): string {
 function cleanup(): void {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const ids = docker(['ps', '-aq', '--filter', `label=pgsbx.prefix=${PREFIX}`]).split('\n').filter(Boolean);
-      const bare = docker(['ps', '-aq', '--filter', `name=${PREFIX}-bare-`]).split('\n').filter(Boolean);
+      const ids = docker(['ps', '-aq', '--filter', `label=pgsbx.prefix=${PREFIX}`])
+        .split('\n')
+        .filter(Boolean);
+      const bare = docker(['ps', '-aq', '--filter', `name=${PREFIX}-bare-`])
+        .split('\n')
+        .filter(Boolean);
       const all = [...ids, ...bare];
       if (!all.length) return;
       for (let i = 0; i < all.length; i += 50) docker(['rm', '-f', '-v', ...all.slice(i, i + 50)]);
@@ -162,7 +169,10 @@ function rssOf(pid: number): number {
 }
 /** A container's memory cgroup usage (tmpfs data included), v1 or v2. */
 function cgroupMemory(id: string): number | null {
-  for (const p of [`/sys/fs/cgroup/memory/docker/${id}/memory.usage_in_bytes`, `/sys/fs/cgroup/system.slice/docker-${id}.scope/memory.current`]) {
+  for (const p of [
+    `/sys/fs/cgroup/memory/docker/${id}/memory.usage_in_bytes`,
+    `/sys/fs/cgroup/system.slice/docker-${id}.scope/memory.current`,
+  ]) {
     try {
       return Number(readFileSync(p, 'utf8').trim());
     } catch {
@@ -172,7 +182,7 @@ function cgroupMemory(id: string): number | null {
   return null;
 }
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -219,14 +229,40 @@ async function bareDockerRun(i: number): Promise<number> {
   const name = `${PREFIX}-bare-${i}`;
   const t = now();
   await run('docker', [
-    'run', '-d', '--name', name, '--no-healthcheck', '--network', 'none', '--read-only', '--cap-drop', 'ALL',
-    '--security-opt', 'no-new-privileges', '--user', '999:999', '--pids-limit', '64',
-    '--memory', MEMORY, '--memory-swap', MEMORY, '--cpus', '1', '--shm-size', '32m',
-    '--tmpfs', '/var/lib/postgresql/data:rw,nosuid,nodev,size=256m,mode=0700,uid=999,gid=999',
-    '--tmpfs', '/tmp:rw,nosuid,nodev,noexec,size=16m,mode=1777',
-    '--mount', 'type=volume,dst=/var/run/postgresql,volume-opt=type=tmpfs,volume-opt=device=tmpfs,' +
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--no-healthcheck',
+    '--network',
+    'none',
+    '--read-only',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--user',
+    '999:999',
+    '--pids-limit',
+    '64',
+    '--memory',
+    MEMORY,
+    '--memory-swap',
+    MEMORY,
+    '--cpus',
+    '1',
+    '--shm-size',
+    '32m',
+    '--tmpfs',
+    '/var/lib/postgresql/data:rw,nosuid,nodev,size=256m,mode=0700,uid=999,gid=999',
+    '--tmpfs',
+    '/tmp:rw,nosuid,nodev,noexec,size=16m,mode=1777',
+    '--mount',
+    'type=volume,dst=/var/run/postgresql,volume-opt=type=tmpfs,volume-opt=device=tmpfs,' +
       '"volume-opt=o=size=1m,nr_inodes=64,uid=999,gid=999,mode=0700,nosuid,nodev,noexec"',
-    '--log-opt', 'max-size=1m', IMAGE,
+    '--log-opt',
+    'max-size=1m',
+    IMAGE,
   ]);
   // Docker's volume path is too long for a Unix socket address; connect the way the controller does.
   const dir = (await run('docker', ['inspect', '-f', '{{range .Mounts}}{{.Source}}{{end}}', name])).stdout.trim();
@@ -304,17 +340,57 @@ async function throughput(): Promise<void> {
   const script = mkdtempSync(join(tmpdir(), 'pgsbx-bench-'));
   writeFileSync(join(script, 'select1.sql'), 'select 1;\n');
   const out = docker([
-    'run', '--rm', '--network', 'none', '--user', '0', '-v', `${sock}:/var/run/postgresql`, '-v', `${script}:/bench:ro`,
-    '--entrypoint', '/usr/lib/postgresql/17/bin/pgbench', IMAGE,
-    '-h', '/var/run/postgresql', '-U', 'sandbox', '-d', 'sandbox', '-n', '-c', String(clients), '-j', '2',
-    '-T', String(SECONDS), '-f', '/bench/select1.sql',
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--user',
+    '0',
+    '-v',
+    `${sock}:/var/run/postgresql`,
+    '-v',
+    `${script}:/bench:ro`,
+    '--entrypoint',
+    '/usr/lib/postgresql/17/bin/pgbench',
+    IMAGE,
+    '-h',
+    '/var/run/postgresql',
+    '-U',
+    'sandbox',
+    '-d',
+    'sandbox',
+    '-n',
+    '-c',
+    String(clients),
+    '-j',
+    '2',
+    '-T',
+    String(SECONDS),
+    '-f',
+    '/bench/select1.sql',
   ]);
   rmSync(script, { recursive: true, force: true });
   const pgbenchTps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
-  rows.push({ what: 'select 1 throughput via controller (10 clients, 4 sessions)', n: ops, median: ctlTps, p95: NaN, p99: NaN, unit: 'req/s' });
+  rows.push({
+    what: 'select 1 throughput via controller (10 clients, 4 sessions)',
+    n: ops,
+    median: ctlTps,
+    p95: NaN,
+    p99: NaN,
+    unit: 'req/s',
+  });
   rows.push({ what: 'select 1 throughput, pgbench -c 10 on the same sandbox', n: 1, median: pgbenchTps, p95: NaN, p99: NaN, unit: 'tps' });
   const ratio = ctlTps / pgbenchTps;
-  rows.push({ what: 'controller / pgbench throughput', n: 1, median: ratio * 100, p95: NaN, p99: NaN, unit: '%', target: '≥ 40 %', met: ratio >= 0.4 });
+  rows.push({
+    what: 'controller / pgbench throughput',
+    n: 1,
+    median: ratio * 100,
+    p95: NaN,
+    p99: NaN,
+    unit: '%',
+    target: '≥ 40 %',
+    met: ratio >= 0.4,
+  });
   log(`throughput: controller ${ctlTps.toFixed(0)} req/s, pgbench ${pgbenchTps.toFixed(0)} tps (${(ratio * 100).toFixed(0)} %)`);
 }
 
@@ -352,7 +428,9 @@ async function otherUserUnderLoad(): Promise<void> {
   await Promise.all(loads);
   const q = record('other user select 1, quiet', quiet);
   const l = record('other user select 1, while 3 users run CPU, memory and temp-file loads on 4 sessions each', loaded);
-  notes.push(`Another user's select 1 under hostile load: median ${(l.median / q.median).toFixed(1)}× the quiet median (p95 ${fmt(q.p95)} → ${fmt(l.p95)} ms).`);
+  notes.push(
+    `Another user's select 1 under hostile load: median ${(l.median / q.median).toFixed(1)}× the quiet median (p95 ${fmt(q.p95)} → ${fmt(l.p95)} ms).`,
+  );
 }
 
 /** Another user's select-1 latency, quiet and then while two users pull 32 MiB results back to back. */
@@ -361,7 +439,7 @@ async function otherUserUnderBigResults(controller: ChildProcess): Promise<void>
   await exec('calm', 'select 1');
   for (const [i, u] of pullers.entries()) {
     const [r] = await exec(u, BIG_RESULT_SQL[i % BIG_RESULT_SQL.length]);
-    if (!r.rows?.length) throw new Error(`big results: ${u} got no rows`);
+    if (!('rows' in r) || !r.rows.length) throw new Error(`big results: ${u} got no rows`);
   }
   const n = Math.max(100, SAMPLES * 5);
   const quiet = await probe(n);
@@ -374,7 +452,14 @@ async function otherUserUnderBigResults(controller: ChildProcess): Promise<void>
   const q = record('other user select 1, quiet (big-results run)', quiet);
   const l = record('other user select 1, while 2 users pull 32 MiB results back to back', loaded, 'ms', 'p99 ≤ 3 × quiet p99');
   l.met = l.p99 <= 3 * q.p99;
-  rows.push({ what: 'controller peak RSS while 2 users pull 32 MiB results', n: 1, median: peak / 1048576, p95: NaN, p99: NaN, unit: 'MiB' });
+  rows.push({
+    what: 'controller peak RSS while 2 users pull 32 MiB results',
+    n: 1,
+    median: peak / 1048576,
+    p95: NaN,
+    p99: NaN,
+    unit: 'MiB',
+  });
   notes.push(
     `Big results: another user's select 1 p50/p95/p99 ${fmt(q.median)}/${fmt(q.p95)}/${fmt(q.p99)} ms quiet → ` +
       `${fmt(l.median)}/${fmt(l.p95)}/${fmt(l.p99)} ms loaded (p99 ${(l.p99 / q.p99).toFixed(1)}×); ` +
@@ -415,10 +500,26 @@ async function manyIdle(controller: ChildProcess): Promise<void> {
   const rssAfter = rssOf(controller.pid as number);
   const r = record(`memory per idle sandbox (cgroup, tmpfs data included), ${SANDBOXES} alive`, cg, 'MiB', '≤ 20 MB');
   r.met = r.median <= 20;
-  rows.push({ what: `host memory used per sandbox (MemAvailable drop / ${SANDBOXES})`, n: SANDBOXES, median: perHost, p95: NaN, p99: NaN, unit: 'MiB' });
-  rows.push({ what: `controller RSS with ${SANDBOXES} sandboxes (before: ${(rssBefore / 1048576).toFixed(0)} MiB)`, n: 1, median: rssAfter / 1048576, p95: NaN, p99: NaN, unit: 'MiB' });
+  rows.push({
+    what: `host memory used per sandbox (MemAvailable drop / ${SANDBOXES})`,
+    n: SANDBOXES,
+    median: perHost,
+    p95: NaN,
+    p99: NaN,
+    unit: 'MiB',
+  });
+  rows.push({
+    what: `controller RSS with ${SANDBOXES} sandboxes (before: ${(rssBefore / 1048576).toFixed(0)} MiB)`,
+    n: 1,
+    median: rssAfter / 1048576,
+    p95: NaN,
+    p99: NaN,
+    unit: 'MiB',
+  });
   record(`select 1 on each of the ${SANDBOXES} sandboxes (20 at a time)`, answers);
-  notes.push(`${answers.length} of ${SANDBOXES} idle sandboxes answered; starting them took ${startSecs.toFixed(0)} s (${SANDBOXES} cold starts, ${(SANDBOXES / startSecs).toFixed(1)}/s).`);
+  notes.push(
+    `${answers.length} of ${SANDBOXES} idle sandboxes answered; starting them took ${startSecs.toFixed(0)} s (${SANDBOXES} cold starts, ${(SANDBOXES / startSecs).toFixed(1)}/s).`,
+  );
 }
 
 // ---- report -----------------------------------------------------------------------------------
@@ -475,7 +576,13 @@ async function main(): Promise<void> {
   const started = new Date();
   try {
     for (let i = 0; ; i++) {
-      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 600) throw new Error('controller did not start');
       await sleep(50);
     }

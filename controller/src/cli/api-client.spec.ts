@@ -7,14 +7,17 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 function clientAnswering(res: () => Response | Promise<Response>, token?: string) {
   const calls: { url: string; init: RequestInit }[] = [];
   const fetchFn: FetchFn = async (url, init) => {
-    calls.push({ url: String(url), init: init ?? {} });
+    calls.push({ url: (url as URL).href, init: init ?? {} }); // ApiClient passes a URL
     return res();
   };
   return { sut: new ApiClient('http://ctl:3000/base', token, fetchFn, 200), calls };
 }
 
 async function failure(p: Promise<unknown>): Promise<CliError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(CliError);
   return e as CliError;
 }
@@ -37,7 +40,7 @@ describe(ApiClient.name, () => {
     [503, ExitCode.unavailable, /draining\) \(retry after 60s\) \[HTTP 503\]$/],
     [400, ExitCode.failure, /size must not be greater than 100; size must be an integer/],
     [500, ExitCode.failure, /reference abc/],
-  ])('maps HTTP %i to exit code %i with the controller\'s message on one line', async (status, code, message) => {
+  ])("maps HTTP %i to exit code %i with the controller's message on one line", async (status, code, message) => {
     const messages: Record<number, unknown> = {
       401: 'Sign in.',
       403: 'This route is for operators (role admin).',
@@ -65,7 +68,9 @@ describe(ApiClient.name, () => {
     });
     const e = await failure(refused.sut.get('/x'));
     expect(e.exitCode).toBe(ExitCode.unreachable);
-    expect(e.message).toBe('cannot reach the controller at http://ctl:3000/base (ECONNREFUSED): is it running? Set --url or SANDBOXCTL_URL.');
+    expect(e.message).toBe(
+      'cannot reach the controller at http://ctl:3000/base (ECONNREFUSED): is it running? Set --url or SANDBOXCTL_URL.',
+    );
 
     const slow: FetchFn = (_url, init) =>
       new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));

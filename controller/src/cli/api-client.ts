@@ -106,7 +106,7 @@ export class ApiClient {
 function httpError(res: Response, body: unknown): CliError {
   const b = (body ?? {}) as { message?: unknown; error?: unknown };
   const raw = typeof b.message === 'string' ? b.message : Array.isArray(b.message) ? b.message.join('; ') : '';
-  let message = oneLine(raw || `${res.status} ${res.statusText || String(b.error ?? 'error')}`);
+  let message = oneLine(raw || `${res.status} ${res.statusText || (typeof b.error === 'string' ? b.error : 'error')}`);
   if (res.status === 401) message += ' Run "sandboxctl login", or pass --token / SANDBOXCTL_TOKEN.';
   if (res.status === 403) message += ' Use a token with role admin ("sandboxctl login --role admin").';
   const retry = res.headers.get('retry-after');

@@ -12,7 +12,9 @@ import { cliVersion } from './version';
 /** sandboxctl: the operators' CLI. It speaks only HTTP to the controller's admin API. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('sandboxctl')
-    .description('Operate a postgres-sandbox controller: list, inspect, reset, remove and reap users\' sandboxes, size the warm pool, drain.')
+    .description(
+      "Operate a postgres-sandbox controller: list, inspect, reset, remove and reap users' sandboxes, size the warm pool, drain.",
+    )
     .version(cliVersion(), '-V, --version', 'print the CLI version')
     .addOption(new Option('--url <url>', `controller URL (env SANDBOXCTL_URL, then the saved login, then ${DEFAULT_URL})`))
     .addOption(new Option('--token <jwt>', 'admin bearer token (env SANDBOXCTL_TOKEN, then the saved login)'))

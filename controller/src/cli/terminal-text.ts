@@ -6,6 +6,7 @@ const hex2 = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
  * are shown as `\xNN` instead of being acted on.
  */
 export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${hex2(c)}`);
 }
 

@@ -26,8 +26,16 @@ export function sortSandboxes(list: SandboxView[], key: SortKey): SandboxView[] 
 
 export function sandboxTable(list: SandboxView[]): string {
   return table(
-    ['USER', 'CONTAINER', 'STATE', { header: 'AGE', align: 'right' }, { header: 'IDLE', align: 'right' },
-      { header: 'MEM', align: 'right' }, { header: 'CPU', align: 'right' }, 'SESSIONS'],
+    [
+      'USER',
+      'CONTAINER',
+      'STATE',
+      { header: 'AGE', align: 'right' },
+      { header: 'IDLE', align: 'right' },
+      { header: 'MEM', align: 'right' },
+      { header: 'CPU', align: 'right' },
+      'SESSIONS',
+    ],
     list.map((s) => [
       s.user ?? '-',
       s.containerId,
@@ -52,7 +60,10 @@ export function inspectView(d: SandboxDetail): string {
     ['image', d.image || '-'],
     ['created', `${d.createdAt} (${formatAge(ageMs(d))} ago)`],
     ['last used', `${d.lastUsedAt} (idle ${formatAge(d.idleMs)})`],
-    ['reaped if idle', expires === null ? '-' : expires > 0 ? `in ${formatAge(expires)} (at ${d.status.idleExpiresAt})` : 'at the next sweep'],
+    [
+      'reaped if idle',
+      expires === null ? '-' : expires > 0 ? `in ${formatAge(expires)} (at ${d.status.idleExpiresAt})` : 'at the next sweep',
+    ],
     ['memory', `${formatBytes(d.memoryBytes)} of ${formatBytes(l.memoryBytes)}`],
     ['cpu', formatPercent(d.cpuPercent)],
     ['sessions', d.sessions.length ? d.sessions.join(', ') : '-'],

@@ -78,8 +78,17 @@ describe(JsonLogger.name, () => {
   it('redacts tokens in fields and JWTs in messages', () => {
     const { sut, raw } = capture();
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
-    sut.event('warn', 'auth', `rejected ${jwt}`, { headers: { authorization: `Bearer ${jwt}` }, token: 'opaque', error: `bad Bearer ${jwt}` });
+    sut.event('warn', 'auth', `rejected ${jwt}`, {
+      headers: { authorization: `Bearer ${jwt}` },
+      token: 'opaque',
+      error: `bad Bearer ${jwt}`,
+    });
     expect(raw.join('')).not.toMatch(/eyJ|opaque/);
-    expect(JSON.parse(raw[0])).toMatchObject({ msg: 'rejected [redacted]', headers: { authorization: '[redacted]' }, token: '[redacted]', error: 'bad Bearer [redacted]' });
+    expect(JSON.parse(raw[0])).toMatchObject({
+      msg: 'rejected [redacted]',
+      headers: { authorization: '[redacted]' },
+      token: '[redacted]',
+      error: 'bad Bearer [redacted]',
+    });
   });
 });

@@ -19,7 +19,9 @@ describe(loadConfig.name, () => {
       'box.lan',
       '[fd00::1]',
     ]);
-    expect(() => loadConfig({ ALLOWED_HOSTS: 'ok.example, evil.example:3000' })).toThrow(/ALLOWED_HOSTS=.*"evil.example:3000" is not a host name/);
+    expect(() => loadConfig({ ALLOWED_HOSTS: 'ok.example, evil.example:3000' })).toThrow(
+      /ALLOWED_HOSTS=.*"evil.example:3000" is not a host name/,
+    );
     expect(() => loadConfig({ ALLOWED_HOSTS: '*' })).toThrow(/ALLOWED_HOSTS/);
   });
 

@@ -46,7 +46,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Env = process.env): AppConfig {
   const errors: string[] = [];
   const read = <T>(name: string, fallback: string, parse: (v: string) => T): T => {
-    const raw = env[name] === undefined || env[name] === '' ? fallback : (env[name] as string);
+    const raw = env[name] === undefined || env[name] === '' ? fallback : env[name];
     try {
       return parse(raw);
     } catch (e) {
@@ -83,12 +83,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   c.host = read('HOST', '127.0.0.1', (v) => v);
   c.devLogin = read('AUTH_DEV_LOGIN', production ? 'off' : 'on', bool);
   c.allowedHosts = read('ALLOWED_HOSTS', '', (v) =>
-    v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean).map((h) => {
-      if (!/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.?)+$|^\[[0-9a-f:.]+\]$/.test(h)) {
-        throw new Error(`"${h}" is not a host name (write names like sandbox.example.com or [::1], no port, comma-separated)`);
-      }
-      return h.replace(/\.$/, '');
-    }),
+    v
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean)
+      .map((h) => {
+        if (!/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.?)+$|^\[[0-9a-f:.]+\]$/.test(h)) {
+          throw new Error(`"${h}" is not a host name (write names like sandbox.example.com or [::1], no port, comma-separated)`);
+        }
+        return h.replace(/\.$/, '');
+      }),
   );
   c.jwtSecretGenerated = !env.JWT_SECRET;
   c.jwtSecret = read('JWT_SECRET', '', (v) => {

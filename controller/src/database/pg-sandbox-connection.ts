@@ -42,6 +42,7 @@ export class PgSandboxConnection implements SandboxConnection {
 
   destroy(): void {
     (this.client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    // The socket is already gone (above): end() only settles pg's state, and fails when it notices.
     this.client.end().catch(() => undefined);
   }
 }

@@ -68,6 +68,7 @@ export class PgSandboxConnector extends SandboxConnector {
     try {
       await client.connect();
     } catch (e) {
+      // Frees what pg holds of a connection that never opened; its failure is the one thrown below.
       client.end().catch(() => undefined);
       throw e;
     } finally {

@@ -59,7 +59,7 @@ export class StatementQuery implements Submittable {
     stream.cork?.();
     try {
       connection.parse({ text: this.text, types: [] } as never, true);
-      connection.bind({ portal: '', statement: '', values: [] } as never, true);
+      connection.bind({ portal: '', statement: '', values: [] }, true);
       connection.describe({ type: 'P', name: '' }, true);
       connection.execute({ portal: '', rows: this.maxRows + 1 } as never, true);
       connection.sync();

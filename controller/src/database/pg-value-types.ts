@@ -45,5 +45,5 @@ const OVERRIDES: Record<number, Parser> = {
 };
 
 export function valueParser(typeId: number): Parser {
-  return OVERRIDES[typeId] ?? (types.getTypeParser(typeId as never, 'text') as Parser);
+  return OVERRIDES[typeId] ?? (types.getTypeParser(typeId, 'text') as Parser);
 }

@@ -26,7 +26,12 @@ describe(retryUntilReady.name, () => {
   it('retries on the clock until an attempt succeeds', async () => {
     const clock = new ManualClock();
     let attempts = 0;
-    const p = retryUntilReady(clock, 1000, async () => (++attempts < 4 ? Promise.reject(coded('ENOENT')) : 'open'), () => false);
+    const p = retryUntilReady(
+      clock,
+      1000,
+      async () => (++attempts < 4 ? Promise.reject(coded('ENOENT')) : 'open'),
+      () => false,
+    );
     await advance(clock, 200, p);
     await expect(p).resolves.toBe('open');
     expect(attempts).toBe(4);
@@ -35,7 +40,12 @@ describe(retryUntilReady.name, () => {
   it('gives up after the timeout with the last error, in virtual time', async () => {
     const clock = new ManualClock();
     let attempts = 0;
-    const p = retryUntilReady(clock, 300, async () => Promise.reject(coded(++attempts > 2 ? '57P03' : 'ENOENT')), () => false);
+    const p = retryUntilReady(
+      clock,
+      300,
+      async () => Promise.reject(coded(++attempts > 2 ? '57P03' : 'ENOENT')),
+      () => false,
+    );
     await advance(clock, 1000, p);
     await expect(p).rejects.toThrow('sandbox did not accept connections within 300 ms: 57P03');
     // One try per wait, not a busy loop; and not the first try only.
@@ -47,7 +57,12 @@ describe(retryUntilReady.name, () => {
     const clock = new ManualClock();
     const fatal = new Error('tampered');
     let attempts = 0;
-    const p = retryUntilReady(clock, 1000, async () => Promise.reject((attempts++, fatal)), (e) => e === fatal);
+    const p = retryUntilReady(
+      clock,
+      1000,
+      async () => Promise.reject((attempts++, fatal)),
+      (e) => e === fatal,
+    );
     await expect(p).rejects.toBe(fatal);
     expect(attempts).toBe(1);
   });

@@ -42,7 +42,7 @@ export async function adoptionConnection(
     } catch (e) {
       const deadline = isStillStarting(e) ? startDeadline : shortDeadline;
       if (Date.now() + delay >= deadline) {
-        throw new Error(`${(e as Error).message} (after ${Math.round((Date.now() - began) / 100) / 10} s)`);
+        throw new Error(`${(e as Error).message} (after ${Math.round((Date.now() - began) / 100) / 10} s)`, { cause: e });
       }
     }
     await new Promise((r) => setTimeout(r, delay));
@@ -58,7 +58,12 @@ async function within(attempt: Promise<SandboxConnection>, ms: number): Promise<
   try {
     return await Promise.race([attempt, late]);
   } catch (e) {
-    attempt.then((c) => c.end().catch(() => undefined), () => undefined);
+    // A connection that answers after we gave up is closed; nobody holds it, so nothing to report
+    // if it fails. The attempt's own failure is the timeout thrown below.
+    attempt.then(
+      (c) => c.end().catch(() => undefined),
+      () => undefined,
+    );
     throw e;
   } finally {
     clearTimeout(timer);

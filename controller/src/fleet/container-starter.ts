@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { JsonLogger } from '../common/json-logger';
+import { warnOnFailure } from '../common/log-failure';
 import { Semaphore } from '../common/semaphore';
 import { AppConfig } from '../config/app-config';
 import type { SandboxConnection } from '../database/sandbox-connection';
@@ -25,6 +27,7 @@ export class ContainerStarter {
     private readonly runtime: ContainerRuntime,
     private readonly connector: SandboxConnector,
     private readonly clock: Clock,
+    private readonly log: JsonLogger,
   ) {
     this.slots = new Semaphore(config.startConcurrency);
   }
@@ -36,7 +39,9 @@ export class ContainerStarter {
       try {
         return { info, client: await this.connector.waitReady(info.socketDir, this.config.readyTimeoutMs) };
       } catch (e) {
-        await this.runtime.remove(info.id).catch(() => undefined);
+        await this.runtime
+          .remove(info.id)
+          .catch(warnOnFailure(this.log, 'fleet', 'removing a container that never answered failed', { container: name }));
         throw e;
       }
     }, forUser);

@@ -117,7 +117,15 @@ describe(FleetService.name, () => {
 
   it('recovers after a restart: adopts user and pool containers, removes dead and half-retired ones', async () => {
     const { runtime } = await makeFleet();
-    const spec = (name: string) => ({ name, image: 'x', labels: { 'pgsbx.prefix': 'p' }, memoryBytes: 1, dataBytes: 1, cpus: 1, pidsLimit: 1 });
+    const spec = (name: string) => ({
+      name,
+      image: 'x',
+      labels: { 'pgsbx.prefix': 'p' },
+      memoryBytes: 1,
+      dataBytes: 1,
+      cpus: 1,
+      pidsLimit: 1,
+    });
     await runtime.start(spec('p-u-erin'));
     await runtime.start(spec('p-pool-aaaa'));
     await runtime.start(spec('p-gone-bbbb'));

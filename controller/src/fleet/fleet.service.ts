@@ -2,6 +2,7 @@ import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/com
 import { Observable, Subscription, interval } from 'rxjs';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/json-logger';
+import { warnOnFailure } from '../common/log-failure';
 import { AppConfig } from '../config/app-config';
 import { Sandbox } from '../domain/sandbox';
 import { userContainerName } from '../domain/sandbox-names';
@@ -73,7 +74,12 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopped = true;
     this.subs.forEach((s) => s.unsubscribe());
     await this.pool.stop();
-    for (const sb of this.registry.list()) await sb.takeWarmClient()?.end().catch(() => undefined);
+    for (const sb of this.registry.list()) {
+      await sb
+        .takeWarmClient()
+        ?.end()
+        .catch(warnOnFailure(this.log, 'fleet', 'closing a sandbox connection failed', { container: sb.name }));
+    }
   }
 
   // ---- what users ask for -------------------------------------------------------------------

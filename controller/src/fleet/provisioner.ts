@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/json-logger';
+import { warnOnFailure } from '../common/log-failure';
 import { AppConfig } from '../config/app-config';
 import type { SandboxConnection } from '../database/sandbox-connection';
 import { SandboxConnector } from '../database/sandbox-connector';
@@ -125,7 +126,7 @@ export class Provisioner {
           this.pool.putBack(entry);
           return 'conflict';
         }
-        entry.client.end().catch(() => undefined);
+        entry.client.end().catch(warnOnFailure(this.log, 'fleet', 'closing a pool connection failed', { container: entry.name }));
         if (e instanceof ContainerNotFoundError) continue;
         throw e;
       }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/json-logger';
+import { warnOnFailure } from '../common/log-failure';
 import { AppConfig } from '../config/app-config';
 import { SandboxConnector } from '../database/sandbox-connector';
 import { containerKind } from '../domain/sandbox-names';
@@ -98,7 +99,7 @@ export class Recovery {
     const settledBefore = this.clock.now() - this.config.readyTimeoutMs - 10_000;
     for (const info of infos) {
       if (!info.running && !tracked.has(info.id) && info.createdAt.getTime() < settledBefore) {
-        this.background.track(this.runtime.remove(info.id).catch(() => undefined));
+        this.background.track(this.runtime.remove(info.id).catch(this.removeFailed(info)));
       }
     }
   }
@@ -121,15 +122,18 @@ export class Recovery {
         void this.lock.run(info.name, () => done);
         jobs.push(done);
       } else if (!info.running || kind === 'gone' || kind === 'unknown') {
-        jobs.push(this.runtime.remove(info.id).catch(() => undefined));
+        jobs.push(this.runtime.remove(info.id).catch(this.removeFailed(info)));
       } else if (this.image.id && info.imageId !== this.image.id) {
-        jobs.push(this.runtime.remove(info.id).catch(() => undefined));
+        jobs.push(this.runtime.remove(info.id).catch(this.removeFailed(info)));
       } else {
         jobs.push(this.adoptions.add(info.name, () => this.recoverPoolEntry(info)));
       }
     }
     await Promise.all(jobs);
-    const pruned = await this.runtime.pruneSocketVolumes({ 'pgsbx.prefix': this.config.prefix }).catch(() => 0);
+    const pruned = await this.runtime.pruneSocketVolumes({ 'pgsbx.prefix': this.config.prefix }).catch((e: Error) => {
+      this.log.event('warn', 'fleet', 'pruning socket volumes failed', { error: e.message });
+      return 0;
+    });
     this.done = true;
     this.pool.openForRefill();
     this.log.event('info', 'fleet', 'recovered', { sandboxes: this.registry.size, pool: this.pool.size, prunedSocketVolumes: pruned });
@@ -154,6 +158,11 @@ export class Recovery {
     }
   }
 
+  /** A removal that failed is logged, not thrown: recovery goes on with the other containers. */
+  private removeFailed(info: ContainerInfo): (err: unknown) => void {
+    return warnOnFailure(this.log, 'fleet', 'removing a container failed', { container: info.name });
+  }
+
   private async recoverPoolEntry(info: ContainerInfo): Promise<void> {
     try {
       const client = await adoptionConnection(this.connector, info, this.config.readyTimeoutMs);
@@ -167,7 +176,7 @@ export class Recovery {
       });
     } catch (e) {
       this.log.event('warn', 'fleet', 'could not adopt; removing', { container: info.name, error: (e as Error).message });
-      await this.runtime.remove(info.id).catch(() => undefined);
+      await this.runtime.remove(info.id).catch(this.removeFailed(info));
     }
   }
 }

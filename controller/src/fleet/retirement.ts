@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/json-logger';
+import { warnOnFailure } from '../common/log-failure';
 import { AppConfig } from '../config/app-config';
 import { Sandbox } from '../domain/sandbox';
 import { ContainerNotFoundError, ContainerRuntime } from '../runtime/container-runtime';
@@ -43,9 +44,11 @@ export class Retirement {
       if (!(e instanceof ContainerNotFoundError)) throw e;
     }
     this.background.track(
-      this.runtime.remove(containerId).catch((e: Error) =>
-        this.log.event('warn', 'fleet', 'remove failed; the next recovery retries', { container: containerId, error: e.message }),
-      ),
+      this.runtime
+        .remove(containerId)
+        .catch((e: Error) =>
+          this.log.event('warn', 'fleet', 'remove failed; the next recovery retries', { container: containerId, error: e.message }),
+        ),
     );
     this.stats.countReap(reason);
     this.log.event('info', 'fleet', 'sandbox removed', { user: sb?.userId, container: sb?.name ?? containerId, reason });
@@ -64,6 +67,10 @@ export class Retirement {
     this.deaths.record(sb.name, { reason, at: this.clock.now(), container: sb.name });
     this.log.event('warn', 'fleet', 'sandbox died', { user: sb.userId, container: sb.name, cause, detail });
     this.registry.unregister(sb);
-    this.background.track(this.lock.run(sb.name, () => this.retire(sb.containerId, undefined, 'died')).catch(() => undefined));
+    this.background.track(
+      this.lock
+        .run(sb.name, () => this.retire(sb.containerId, undefined, 'died'))
+        .catch(warnOnFailure(this.log, 'fleet', 'retiring a dead sandbox failed', { container: sb.name })),
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { JsonLogger } from '../common/json-logger';
 import { MetricsService } from '../common/metrics.service';
 import { Sandbox } from '../domain/sandbox';
 import { SandboxRegistry } from './sandbox-registry';
@@ -11,7 +12,7 @@ async function gauge(metrics: MetricsService, state: string): Promise<number | u
 
 describe(SandboxRegistry.name, () => {
   it('finds a sandbox by name and by container id, and forgets it once, telling removed$', () => {
-    const sut = new SandboxRegistry(new MetricsService());
+    const sut = new SandboxRegistry(new MetricsService(), new JsonLogger('error'));
     const removed: string[] = [];
     sut.removed$.subscribe((sb) => removed.push(sb.name));
     const sb = sandbox('p-u-a', 'c1');
@@ -31,7 +32,7 @@ describe(SandboxRegistry.name, () => {
   });
 
   it('does not forget a newer sandbox of the same name when an older one is unregistered', () => {
-    const sut = new SandboxRegistry(new MetricsService());
+    const sut = new SandboxRegistry(new MetricsService(), new JsonLogger('error'));
     const old = sandbox('p-u-a', 'c1');
     sut.register(old);
     const fresh = sandbox('p-u-a', 'c2');
@@ -42,7 +43,7 @@ describe(SandboxRegistry.name, () => {
 
   it('counts names being provisioned that have no sandbox yet, and keeps the gauges', async () => {
     const metrics = new MetricsService();
-    const sut = new SandboxRegistry(metrics);
+    const sut = new SandboxRegistry(metrics, new JsonLogger('error'));
     sut.beginProvisioning('p-u-a');
     sut.beginProvisioning('p-u-b');
     expect(sut.startingOtherThan('p-u-a')).toBe(1);

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Subject } from 'rxjs';
+import { JsonLogger } from '../common/json-logger';
+import { warnOnFailure } from '../common/log-failure';
 import { MetricsService } from '../common/metrics.service';
 import { Sandbox } from '../domain/sandbox';
 
@@ -17,7 +19,10 @@ export class SandboxRegistry {
   private readonly byContainer = new Map<string, Sandbox>();
   private readonly provisioning = new Set<string>();
 
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly log: JsonLogger,
+  ) {}
 
   get(name: string): Sandbox | undefined {
     return this.byName.get(name);
@@ -59,7 +64,9 @@ export class SandboxRegistry {
     sb.gone = true;
     if (this.byName.get(sb.name) === sb) this.byName.delete(sb.name);
     this.byContainer.delete(sb.containerId);
-    sb.takeWarmClient()?.end().catch(() => undefined);
+    sb.takeWarmClient()
+      ?.end()
+      .catch(warnOnFailure(this.log, 'fleet', 'closing a sandbox connection failed', { container: sb.name }));
     this.removed$.next(sb);
     this.updateGauges();
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/json-logger';
+import { warnOnFailure } from '../common/log-failure';
 import { MetricsService } from '../common/metrics.service';
 import { AppConfig } from '../config/app-config';
 import type { SandboxConnection } from '../database/sandbox-connection';
@@ -161,7 +162,8 @@ export class WarmPool {
   /** Closes the entries' connections; the containers stay for the next controller to adopt. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const e of this.entries) await e.client.end().catch(() => undefined);
+    for (const e of this.entries)
+      await e.client.end().catch(warnOnFailure(this.log, 'fleet', 'closing a pool connection failed', { container: e.name }));
   }
 
   private async startOne(): Promise<PoolEntry> {
@@ -178,8 +180,10 @@ export class WarmPool {
   }
 
   private discard(e: PoolEntry): void {
-    e.client.end().catch(() => undefined);
-    this.background.track(this.runtime.remove(e.containerId).catch(() => undefined));
+    e.client.end().catch(warnOnFailure(this.log, 'fleet', 'closing a pool connection failed', { container: e.name }));
+    this.background.track(
+      this.runtime.remove(e.containerId).catch(warnOnFailure(this.log, 'fleet', 'removing a pool container failed', { container: e.name })),
+    );
   }
 
   private updateGauge(): void {

@@ -4,6 +4,8 @@ import { AppConfig } from '../config/app-config';
 import { FleetService } from '../fleet/fleet.service';
 import { ContainerRuntime } from '../runtime/container-runtime';
 
+// require, not import: package.json is outside tsconfig.build's rootDir (src).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const VERSION = (require('../../package.json') as { version: string }).version;
 
 /** Whether the controller can give out sandboxes: the engine answers and the image is there. */

@@ -33,6 +33,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const r = e.getResponse();
       let message = typeof r === 'string' ? r : (r as { message?: unknown }).message;
       if (Array.isArray(message)) message = message.join('; ');
+      // A Nest exception's message is a string or a list (joined above); anything else is shown as String() makes it.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- see above
       return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: String(message ?? e.message) };
     }
     // Domain errors carry their own answer: status, Retry-After, what the client is told.

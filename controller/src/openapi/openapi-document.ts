@@ -3,6 +3,8 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { ErrorResultDto, RowsResultDto } from '../sandbox/sandbox-result.dto';
 import { ApiErrorDto } from './api-error.dto';
 
+// require, not import: package.json is outside tsconfig.build's rootDir (src).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const VERSION = (require('../../package.json') as { version: string }).version;
 
 /**

@@ -3,6 +3,7 @@ import Docker from 'dockerode';
 import { Observable, defer, retry, timer } from 'rxjs';
 import { AppConfig } from '../config/app-config';
 import { JsonLogger } from '../common/json-logger';
+import { warnOnFailure } from '../common/log-failure';
 import {
   ContainerInfo,
   ContainerNotFoundError,
@@ -114,7 +115,10 @@ export class DockerRuntime extends ContainerRuntime {
         createdAt: new Date(),
       };
     } catch (e) {
-      if (id) await this.remove(id).catch(() => undefined);
+      if (id)
+        await this.remove(id).catch(
+          warnOnFailure(this.log, 'docker', 'removing a container that failed to start failed', { container: id }),
+        );
       throw e;
     }
   }
@@ -208,9 +212,7 @@ export class DockerRuntime extends ContainerRuntime {
   }
 
   async logs(id: string, tail: number): Promise<string> {
-    const buf = (await this.call('logs', id, () =>
-      this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }),
-    )) as unknown as Buffer;
+    const buf = await this.call('logs', id, () => this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }));
     return demuxLogs(buf);
   }
 

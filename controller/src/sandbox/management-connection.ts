@@ -47,17 +47,15 @@ export class ManagementConnection {
   close(): void {
     const c = this.client;
     this.client = undefined;
-    // A hung connection never finishes a polite goodbye: drop the socket.
+    // A hung connection never finishes a polite goodbye: drop the socket. An open that failed
+    // has already been reported to the call that made it; destroy() itself does not throw.
     c?.then((conn) => conn.destroy()).catch(() => undefined);
   }
 
   private async call(sql: string, pid: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ManagementUnavailable(`no answer within ${this.timeoutMs} ms`, 'timeout')),
-        this.timeoutMs,
-      );
+      timer = setTimeout(() => reject(new ManagementUnavailable(`no answer within ${this.timeoutMs} ms`, 'timeout')), this.timeoutMs);
     });
     const previous = this.tail;
     const attempt = (async () => {

@@ -10,9 +10,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function checkedStatements(sql: string, config: AppConfig): SqlStatement[] {
   if (Buffer.byteLength(sql, 'utf8') > config.maxSqlBytes) {
-    throw new PayloadTooLargeException(
-      `The SQL is larger than ${Math.round(config.maxSqlBytes / 1024)} KB; split it into smaller runs.`,
-    );
+    throw new PayloadTooLargeException(`The SQL is larger than ${Math.round(config.maxSqlBytes / 1024)} KB; split it into smaller runs.`);
   }
   if (sql.includes('\u0000')) {
     throw new BadRequestException('The SQL contains a NUL character (\\u0000), which Postgres cannot accept.');
@@ -22,9 +20,7 @@ export function checkedStatements(sql: string, config: AppConfig): SqlStatement[
   }
   const statements = splitSql(sql);
   if (statements.length > config.maxStatements) {
-    throw new BadRequestException(
-      `The request has ${statements.length} statements; at most ${config.maxStatements} run in one request.`,
-    );
+    throw new BadRequestException(`The request has ${statements.length} statements; at most ${config.maxStatements} run in one request.`);
   }
   return statements;
 }

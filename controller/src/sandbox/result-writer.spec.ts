@@ -39,7 +39,10 @@ describe(JsonChunks.name, () => {
     ['non-finite numbers and undefined', [{ a: NaN, b: Infinity, c: undefined, d: [undefined, () => 1, Symbol('s')] }]],
     ['unicode, escapes, lone surrogates', [{ s: 'héllo ✓ 𝄞 "q" \\ \n\t\u0001 \u2028 \ud800 x\udc00', 'ключ ✓': '日本語' }]],
     ['nested json values', [{ rows: [{ j: { a: [1, { b: [null, { c: 'd' }] }], e: {} }, k: [[[]]] }] }]],
-    ['toJSON and boxed primitives', [{ d: new Date(0), n: Object(5), s: Object('s'), b: Object(false), t: { toJSON: (k: string) => `key:${k}` } }]],
+    [
+      'toJSON and boxed primitives',
+      [{ d: new Date(0), n: Object(5), s: Object('s'), b: Object(false), t: { toJSON: (k: string) => `key:${k}` } }],
+    ],
     ['integer-like keys (ordered first, as JSON.stringify does)', [{ b: 1, 2: 'two', a: 2, 1: 'one' }]],
     ['a string longer than many chunks', [{ rows: [{ v: long(300_000, 'x') }] }]],
     ['a long string of multi-unit characters', [{ rows: [{ v: long(200_001, '𝄞é\u0001"') }] }]],
@@ -62,7 +65,9 @@ describe(JsonChunks.name, () => {
 
   it.each([3, 64, 1 << 16])('writes json values as Postgres sent them, at any chunk size (%i)', (size) => {
     const text = '{"a": [1, 2.50, 12345678901234567890], "b": {"c": "x\\ny"}}';
-    const value = [{ rows: [{ j: new JsonText(text), k: 'é' }, { j: new JsonText('[' + '[]'.repeat(5000).split('][').join('],[') + ']') }] }];
+    const value = [
+      { rows: [{ j: new JsonText(text), k: 'é' }, { j: new JsonText('[' + '[]'.repeat(5000).split('][').join('],[') + ']') }] },
+    ];
     const out = chunksOf(value, size).join('');
     expect(out.startsWith(`[{"rows":[{"j":${text},"k":"é"}`)).toBe(true);
     expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(value)));

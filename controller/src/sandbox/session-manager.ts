@@ -1,5 +1,7 @@
 import { BadRequestException, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Subscription } from 'rxjs';
+import { JsonLogger } from '../common/json-logger';
+import { warnOnFailure } from '../common/log-failure';
 import { AppConfig } from '../config/app-config';
 import { ProtocolViolationError } from '../database/protocol-frames';
 import type { SandboxConnection } from '../database/sandbox-connection';
@@ -28,6 +30,7 @@ export class SessionManager implements OnModuleDestroy {
     private readonly config: AppConfig,
     fleet: FleetService,
     private readonly connector: SandboxConnector,
+    private readonly log: JsonLogger,
   ) {
     this.sub = fleet.removed$.subscribe((sb) => this.closeAll(sb.containerId));
   }
@@ -70,14 +73,15 @@ export class SessionManager implements OnModuleDestroy {
       session.connection = sb.takeWarmClient() ?? (await this.connector.connect(sb.socketDir, 'sandbox'));
     } catch (e) {
       const tampered = e instanceof SocketTamperedError || e instanceof ProtocolViolationError;
-      throw new ConnectionLost((e as Error).message, tampered ? (e as Error).message : undefined, tampered ? '08001' : undefined);
+      const message = (e as Error).message;
+      throw new ConnectionLost(message, tampered ? message : undefined, tampered ? '08001' : undefined);
     }
     return session.connection;
   }
 
   /** Closes a session whose connection broke; the next request under its name opens a new one. */
   drop(sb: Sandbox, session: SqlSession): void {
-    session.close();
+    this.close(sb.containerId, session);
     this.connections.get(sb.containerId)?.sessions.delete(session.name);
   }
 
@@ -101,7 +105,13 @@ export class SessionManager implements OnModuleDestroy {
     const conns = this.connections.get(containerId);
     if (!conns) return;
     this.connections.delete(containerId);
-    for (const s of conns.sessions.values()) s.close();
+    for (const s of conns.sessions.values()) this.close(containerId, s);
     conns.management.close();
+  }
+
+  private close(containerId: string, session: SqlSession): void {
+    session
+      .close()
+      .catch(warnOnFailure(this.log, 'sandbox', 'closing a session connection failed', { containerId, session: session.name }));
   }
 }

@@ -19,8 +19,10 @@ export class SqlSession {
     return run;
   }
 
-  close(): void {
-    this.connection?.end().catch(() => undefined);
+  /** Lets go of the connection now; the promise says how its goodbye went (never awaited for that). */
+  close(): Promise<void> {
+    const closing = this.connection?.end() ?? Promise.resolve();
     this.connection = undefined;
+    return closing;
   }
 }

@@ -17,7 +17,7 @@ function setup(env: Record<string, string> = {}) {
     checkAlive: jest.fn(async () => false),
     replace: jest.fn(),
   } as unknown as FleetService;
-  const sessions = new SessionManager(config, fleet, connector);
+  const sessions = new SessionManager(config, fleet, connector, new JsonLogger('error'));
   const sut = new StatementRunner(config, fleet, sessions, new JsonLogger('error'));
   const sb = new Sandbox('p-u-alice', 'c1', '/fake/c1', 0, 'img', 0, 'cold', 'alice');
   const run = (sql: string, session = 'main') =>
@@ -83,7 +83,9 @@ describe(StatementRunner.name, () => {
     const { connector, run } = setup();
     connector.replies.set('select big', { lost: 'message too large', tooLarge: true });
     const [r] = await run('select big');
-    expect(r).toMatchObject({ error: { code: '54000', severity: 'FATAL', message: expect.stringMatching(/over 16 MB.*left\(col, 1000\)/) } });
+    expect(r).toMatchObject({
+      error: { code: '54000', severity: 'FATAL', message: expect.stringMatching(/over 16 MB.*left\(col, 1000\)/) },
+    });
   });
 
   it('a tampered socket is 08001 with the reason, and nothing runs', async () => {

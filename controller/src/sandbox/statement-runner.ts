@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Notice, SandboxResult, SqlStatement, requestPosition } from '@pgsbx/contract';
 import { JsonLogger } from '../common/json-logger';
+import { warnOnFailure } from '../common/log-failure';
 import { AppConfig } from '../config/app-config';
 import { MAX_MESSAGE_BYTES, ResponseBudget, SandboxConnection, ServerNotice } from '../database/sandbox-connection';
 import { Sandbox } from '../domain/sandbox';
@@ -177,7 +178,9 @@ export class StatementRunner {
           this.fleet.replace(sb, cause.kind, cause.detail);
         } finally {
           // Replacing closes the sandbox's sessions; make sure this one lets go of its statement now.
-          void connection.end().catch(() => undefined);
+          void connection
+            .end()
+            .catch(warnOnFailure(this.log, 'sandbox', 'closing the connection of a replaced sandbox failed', { container: sb.name }));
         }
       },
     });

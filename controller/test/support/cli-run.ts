@@ -29,7 +29,10 @@ export function ensureCliBuilt(): void {
     });
   } catch (e) {
     // tsc still emits on type errors elsewhere in the tree; only a missing binary is fatal.
-    if (!existsSync(CLI)) throw new Error(`sandboxctl is not built and tsc failed: ${(e as { stdout?: Buffer }).stdout ?? e}`);
+    if (!existsSync(CLI))
+      throw new Error(`sandboxctl is not built and tsc failed: ${(e as { stdout?: Buffer }).stdout?.toString() ?? (e as Error).message}`, {
+        cause: e,
+      });
   }
   if (!existsSync(CLI) || statSync(CLI).mtimeMs < sources) {
     throw new Error(`${CLI} is missing or stale: run "npm run build -w controller"`);

@@ -19,8 +19,17 @@ export function readExtensionFiles(image: string, extensions: string[]): Extensi
   const list = extensions.map((e) => `'${e}'`).join(' ');
   const out = execFileSync(
     'docker',
-    ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', image, '-c',
-      `cd ${EXTENSION_DIR} && for e in ${list}; do for f in "$e"--*.sql "$e".control; do printf '\\036%s\\n' "$f"; cat "$f"; done; done`],
+    [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--entrypoint',
+      'sh',
+      image,
+      '-c',
+      `cd ${EXTENSION_DIR} && for e in ${list}; do for f in "$e"--*.sql "$e".control; do printf '\\036%s\\n' "$f"; cat "$f"; done; done`,
+    ],
     { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
   );
   const scripts = new Map<string, string>();
@@ -31,7 +40,15 @@ export function readExtensionFiles(image: string, extensions: string[]): Extensi
     const text = chunk.slice(nl + 1);
     if (name.endsWith('.control')) {
       const m = /^\s*requires\s*=\s*'?([^'\n]*)'?/m.exec(text);
-      requires.set(name.slice(0, -'.control'.length), m ? m[1].split(',').map((s) => s.trim()).filter(Boolean) : []);
+      requires.set(
+        name.slice(0, -'.control'.length),
+        m
+          ? m[1]
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [],
+      );
     } else scripts.set(name, text);
   }
   return { scripts, requires };
@@ -46,7 +63,10 @@ export function scriptTextFor(files: ExtensionFiles, ext: string): string {
     (files.requires.get(e) ?? []).forEach(add);
   };
   add(ext);
-  return [...files.scripts].filter(([f]) => [...exts].some((e) => f.startsWith(`${e}--`))).map(([, t]) => t).join('\n');
+  return [...files.scripts]
+    .filter(([f]) => [...exts].some((e) => f.startsWith(`${e}--`)))
+    .map(([, t]) => t)
+    .join('\n');
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -59,7 +79,8 @@ export function calledNames(sql: string): string[] {
 
 /** Tables, views and sequences the scripts create, unqualified. */
 export function createdRelations(sql: string): string[] {
-  const re = /create\s+(?:or\s+replace\s+)?(?:unlogged\s+)?(?:table|view|sequence|materialized\s+view)\s+(?:if\s+not\s+exists\s+)?(?:"?\w+"?\.)?"?(\w+)"?/gi;
+  const re =
+    /create\s+(?:or\s+replace\s+)?(?:unlogged\s+)?(?:table|view|sequence|materialized\s+view)\s+(?:if\s+not\s+exists\s+)?(?:"?\w+"?\.)?"?(\w+)"?/gi;
   return unique([...sql.matchAll(re)].map((m) => lower(m[1])));
 }
 
@@ -105,9 +126,14 @@ export function plantBase(): string[] {
 /** Overloads of every called name in public: (text), (varchar), (integer), …, variadic. One statement. */
 export function plantOverloads(names: string[]): string {
   const sigs: [string, string][] = [
-    ['text', 'text'], ['varchar', 'text'], ['integer', 'integer'], ['bigint', 'bigint'],
-    ['double precision', 'double precision'], ['anyelement', 'anyelement'],
-    ['variadic text[]', 'text'], ['variadic anycompatiblearray', 'anycompatible'],
+    ['text', 'text'],
+    ['varchar', 'text'],
+    ['integer', 'integer'],
+    ['bigint', 'bigint'],
+    ['double precision', 'double precision'],
+    ['anyelement', 'anyelement'],
+    ['variadic text[]', 'text'],
+    ['variadic anycompatiblearray', 'anycompatible'],
   ];
   const planted = names.filter((n) => !n.startsWith('trojan_') && !INSTALL_PROBES.includes(n));
   return `do $do$ declare n text; s text[]; begin
@@ -127,8 +153,8 @@ export function plantOperatorsAndCasts(): string[] {
   return [
     ...ops.flatMap((op) => args.map((a) => `create operator public.${op} (leftarg = ${a}, rightarg = ${a}, function = public.trojan_op)`)),
     'create type public.trojan_t as (x int)',
-    ...['text', 'integer', 'boolean', 'varchar'].map(
-      (to) => `create function public.trojan_cast(public.trojan_t) returns ${to} language plpgsql as $$
+    ...['text', 'integer', 'boolean', 'varchar'].map((to) =>
+      `create function public.trojan_cast(public.trojan_t) returns ${to} language plpgsql as $$
        begin perform public.trojan_fire('cast to ${to}'); return null; end $$`.replace('trojan_cast(', `trojan_cast_${to}(`),
     ),
     ...['text', 'integer', 'boolean', 'varchar'].map(

@@ -97,7 +97,7 @@ export class ManualClock extends Clock {
   }
   advance(ms: number): void {
     this.offset += ms;
-    const s = this.scheduler as VirtualTimeScheduler;
+    const s = this.scheduler;
     s.maxFrames = s.frame + ms;
     s.flush();
   }

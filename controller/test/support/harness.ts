@@ -16,9 +16,13 @@ export function testPrefix(): string {
 
 /** Every container of a prefix removed, with its socket volume (and any orphaned one). */
 export function removeContainers(prefix: string): void {
-  const ids = docker(['ps', '-aq', '--filter', `label=pgsbx.prefix=${prefix}`]).split('\n').filter(Boolean);
+  const ids = docker(['ps', '-aq', '--filter', `label=pgsbx.prefix=${prefix}`])
+    .split('\n')
+    .filter(Boolean);
   if (ids.length) docker(['rm', '-f', '-v', ...ids]);
-  const volumes = docker(['volume', 'ls', '-q', '--filter', `label=pgsbx.prefix=${prefix}`]).split('\n').filter(Boolean);
+  const volumes = docker(['volume', 'ls', '-q', '--filter', `label=pgsbx.prefix=${prefix}`])
+    .split('\n')
+    .filter(Boolean);
   if (volumes.length) docker(['volume', 'rm', '-f', ...volumes]);
 }
 

@@ -1,9 +1,4 @@
-import {
-  ContainerNotFoundError,
-  ContainerRuntime,
-  NameConflictError,
-  SandboxContainerSpec,
-} from '../../src/runtime/container-runtime';
+import { ContainerNotFoundError, ContainerRuntime, NameConflictError, SandboxContainerSpec } from '../../src/runtime/container-runtime';
 
 export interface RuntimeUnderContract {
   runtime: ContainerRuntime;

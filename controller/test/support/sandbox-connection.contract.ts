@@ -70,7 +70,13 @@ export function sandboxConnectionContract(target: () => ConnectorTarget): void {
   it('stops at maxRows: truncated, and no count (the server suspended the portal)', async () => {
     const c = await connect();
     const o = await run(c, 'select g from generate_series(1, 5) g', 3);
-    expect(o).toEqual({ kind: 'rows', fields: [{ name: 'g', dataTypeID: 23 }], rows: [{ g: 1 }, { g: 2 }, { g: 3 }], command: 'SELECT', truncated: true });
+    expect(o).toEqual({
+      kind: 'rows',
+      fields: [{ name: 'g', dataTypeID: 23 }],
+      rows: [{ g: 1 }, { g: 2 }, { g: 3 }],
+      command: 'SELECT',
+      truncated: true,
+    });
   });
 
   it('spends the shared budget; once it is out, rows are dropped and the result truncated', async () => {

@@ -59,7 +59,7 @@ export class ApiClient {
       throw new BackendError(`The controller cannot be reached (${e instanceof Error ? e.message : String(e)}).`);
     }
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

@@ -86,7 +86,9 @@ export class PgliteBackend implements Backend {
   /** PGlite cannot interrupt a statement: the worker is replaced, and the in-page database with it. */
   async cancel(): Promise<void> {
     this.worker.terminate();
-    this.failAll(new BackendError('Cancelled. PGlite cannot interrupt a running statement, so the in-page database was restarted (its data is gone).'));
+    this.failAll(
+      new BackendError('Cancelled. PGlite cannot interrupt a running statement, so the in-page database was restarted (its data is gone).'),
+    );
     this.start();
   }
 

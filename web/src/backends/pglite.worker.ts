@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { execCell, makeParsers, type PgliteLike } from './pglite-exec';
+import { execCell, makeParsers } from './pglite-exec';
 import type { WorkerRequest, WorkerResponse } from './pglite-protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -56,7 +56,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     return;
   }
   const pg = await db!;
-  reply({ id: req.id, type: 'exec', results: await execCell(pg as unknown as PgliteLike, req.sql, parsers) });
+  reply({ id: req.id, type: 'exec', results: await execCell(pg, req.sql, parsers) });
 }
 
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {

@@ -6,7 +6,8 @@ export class RemoteBackend implements Backend {
   readonly kind = 'remote' as const;
   constructor(
     private readonly api: ApiClient,
-    private readonly onActivity: () => void = () => undefined,
+    /** Told after each call (the status bar refreshes); not awaited, and it handles its own failures. */
+    private readonly onActivity: () => void | Promise<void> = () => undefined,
   ) {}
 
   async exec(sql: string, session: string): Promise<ExecOutcome> {
@@ -19,13 +20,13 @@ export class RemoteBackend implements Backend {
       if (first?.notices?.length === 0) delete first.notices;
       return { results, notices: [`Real Postgres: ${replaced}.`] };
     } finally {
-      this.onActivity();
+      void this.onActivity();
     }
   }
 
   async reset(): Promise<void> {
     await this.api.reset();
-    this.onActivity();
+    void this.onActivity();
   }
 
   async cancel(session: string): Promise<void> {

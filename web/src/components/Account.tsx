@@ -53,14 +53,21 @@ export function Account({ me, devLogin, onLogin, onToken, onLogout }: Props) {
         Sign in
       </button>
       {open && (
-        <form className="login-pop" onSubmit={submit} data-testid="login-form">
+        <form className="login-pop" onSubmit={(e) => void submit(e)} data-testid="login-form">
           {devLogin === null && <p className="muted small">Checking the controller…</p>}
           {devLogin ? (
             <>
               <p className="muted small">Development sign-in: pick any user id and a role.</p>
               <label>
                 User id
-                <input value={userId} onChange={(e) => setUserId(e.target.value)} required autoFocus pattern="[A-Za-z0-9_.@-]{1,64}" data-testid="login-user" />
+                <input
+                  value={userId}
+                  onChange={(e) => setUserId(e.target.value)}
+                  required
+                  autoFocus
+                  pattern="[A-Za-z0-9_.@-]{1,64}"
+                  data-testid="login-user"
+                />
               </label>
               <label>
                 Role
@@ -85,7 +92,11 @@ export function Account({ me, devLogin, onLogin, onToken, onLogout }: Props) {
               </>
             )
           )}
-          {error && <div className="form-error" role="alert">{error}</div>}
+          {error && (
+            <div className="form-error" role="alert">
+              {error}
+            </div>
+          )}
           <div className="row">
             <button type="submit" className="primary" disabled={busy || devLogin === null} data-testid="login-submit">
               {busy ? 'Signing in…' : 'Sign in'}

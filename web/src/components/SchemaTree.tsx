@@ -90,7 +90,12 @@ export function SchemaTree({ tree, loading, error, backendLabel, onRefresh, onRe
 
 function TableNode({ schema, table }: { schema: string; table: TableInfo }) {
   return (
-    <TreeNode label={table.name} kind={table.kind === 'v' || table.kind === 'm' ? 'view' : 'table'} title={`${KIND_LABEL[table.kind]} ${schema}.${table.name}`} testid={`table-${schema}.${table.name}`}>
+    <TreeNode
+      label={table.name}
+      kind={table.kind === 'v' || table.kind === 'm' ? 'view' : 'table'}
+      title={`${KIND_LABEL[table.kind]} ${schema}.${table.name}`}
+      testid={`table-${schema}.${table.name}`}
+    >
       {table.columns.map((c) => (
         <div key={c.name} className="tree-leaf" data-testid={`column-${schema}.${table.name}.${c.name}`}>
           <span className="tree-icon col">▪</span>
@@ -112,7 +117,21 @@ function TableNode({ schema, table }: { schema: string; table: TableInfo }) {
   );
 }
 
-function TreeNode({ label, kind, children, open: initial = false, title, testid }: { label: string; kind: string; children?: React.ReactNode; open?: boolean; title?: string; testid?: string }) {
+function TreeNode({
+  label,
+  kind,
+  children,
+  open: initial = false,
+  title,
+  testid,
+}: {
+  label: string;
+  kind: string;
+  children?: React.ReactNode;
+  open?: boolean;
+  title?: string;
+  testid?: string;
+}) {
   const [open, setOpen] = useState(initial);
   const icon = { schema: '▣', table: '▦', view: '◫', group: '' }[kind] ?? '';
   return (

@@ -22,7 +22,14 @@ export function StatusBar(p: Props) {
   return (
     <footer className="statusbar" data-testid="statusbar">
       <div className="mode-toggle" role="radiogroup" aria-label="Database backend">
-        <button type="button" role="radio" aria-checked={p.mode === 'pglite'} className={p.mode === 'pglite' ? 'on' : ''} onClick={() => p.onChooseMode('pglite')} data-testid="mode-pglite">
+        <button
+          type="button"
+          role="radio"
+          aria-checked={p.mode === 'pglite'}
+          className={p.mode === 'pglite' ? 'on' : ''}
+          onClick={() => p.onChooseMode('pglite')}
+          data-testid="mode-pglite"
+        >
           PGlite
         </button>
         <button
@@ -70,7 +77,11 @@ export function StatusBar(p: Props) {
       )}
       <span className="spacer" />
       {p.message && (
-        <span className={`status-message is-${p.message.kind}`} role={p.message.kind === 'error' ? 'alert' : 'status'} data-testid="status-message">
+        <span
+          className={`status-message is-${p.message.kind}`}
+          role={p.message.kind === 'error' ? 'alert' : 'status'}
+          data-testid="status-message"
+        >
           {p.message.text}
           <button type="button" className="link" onClick={p.onDismiss} aria-label="Dismiss">
             ✕

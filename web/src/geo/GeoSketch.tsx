@@ -35,7 +35,14 @@ function render(geoms: Geometry[]) {
   const oy = PAD + (H - 2 * PAD - h * scale) / 2;
   const px = ([x, y]: Position): [number, number] => [ox + (x - box.minX) * scale, H - (oy + (y - box.minY) * scale)];
   const path = (ring: Position[], close: boolean) =>
-    ring.map((p, i) => `${i ? 'L' : 'M'}${px(p).map((v) => v.toFixed(1)).join(',')}`).join('') + (close ? 'Z' : '');
+    ring
+      .map(
+        (p, i) =>
+          `${i ? 'L' : 'M'}${px(p)
+            .map((v) => v.toFixed(1))
+            .join(',')}`,
+      )
+      .join('') + (close ? 'Z' : '');
   const out: ReactElement[] = [];
   const draw = (g: Geometry, color: string, key: string) => {
     switch (g.type) {
@@ -56,7 +63,13 @@ function render(geoms: Geometry[]) {
         break;
       case 'MultiPolygon':
         out.push(
-          <path key={key} d={g.coordinates.map((p) => p.map((r) => path(r, true)).join('')).join('')} className="geo-poly" stroke={color} fill={color} />,
+          <path
+            key={key}
+            d={g.coordinates.map((p) => p.map((r) => path(r, true)).join('')).join('')}
+            className="geo-poly"
+            stroke={color}
+            fill={color}
+          />,
         );
         break;
       case 'GeometryCollection':

@@ -8,12 +8,7 @@ export class WkbError extends Error {}
 
 /** Whether a value looks like hex (E)WKB: a byte-order byte then hex digits, an even length. */
 export function looksLikeHexWkb(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    value.length >= 18 &&
-    value.length % 2 === 0 &&
-    /^(00|01)[0-9a-fA-F]+$/.test(value)
-  );
+  return typeof value === 'string' && value.length >= 18 && value.length % 2 === 0 && /^(00|01)[0-9a-fA-F]+$/.test(value);
 }
 
 export function hexToBytes(hex: string): Uint8Array {

@@ -1,6 +1,7 @@
 import { Geometry, Position } from './geometry';
 
-const WKT_START = /^\s*(SRID=\d+\s*;\s*)?(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON|GEOMETRYCOLLECTION)\s*(Z|M|ZM)?\s*(\(|EMPTY)/i;
+const WKT_START =
+  /^\s*(SRID=\d+\s*;\s*)?(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON|GEOMETRYCOLLECTION)\s*(Z|M|ZM)?\s*(\(|EMPTY)/i;
 
 export function looksLikeWkt(value: unknown): value is string {
   return typeof value === 'string' && WKT_START.test(value);

@@ -13,7 +13,8 @@ export function useAuth(api: ApiClient, notify: Notify) {
 
   useEffect(() => {
     let live = true;
-    (async () => {
+    // Not awaited (an effect cannot be async); every failure in it is handled inside.
+    void (async () => {
       api.authConfig().then(
         (c) => live && setDevLogin(c.devLogin),
         () => live && setDevLogin(false),

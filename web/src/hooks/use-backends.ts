@@ -10,7 +10,10 @@ import type { Notify } from './status-message';
  * The two places SQL runs. PGlite is created on first use (it starts with the page when it is the
  * active backend, so the first run is quick); Real Postgres refreshes the sandbox status after each call.
  */
-export function useBackends(api: ApiClient, { mode, onRemoteActivity, notify }: { mode: Mode; onRemoteActivity: () => void; notify: Notify }) {
+export function useBackends(
+  api: ApiClient,
+  { mode, onRemoteActivity, notify }: { mode: Mode; onRemoteActivity: () => void | Promise<void>; notify: Notify },
+) {
   const pgliteRef = useRef<PgliteBackend | null>(null);
   const [pgliteStart, setPgliteStart] = useState<PgliteStart | null>(null);
 

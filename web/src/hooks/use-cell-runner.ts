@@ -19,7 +19,16 @@ interface Deps {
 }
 
 /** Each cell's last run, and running, cancelling and "Run all" (queues in `CellRunner`). */
-export function useCellRunner({ currentCells, target, backendFor, refreshTree, clearTree, pgliteRestarted, handleAuthFailure, notify }: Deps) {
+export function useCellRunner({
+  currentCells,
+  target,
+  backendFor,
+  refreshTree,
+  clearTree,
+  pgliteRestarted,
+  handleAuthFailure,
+  notify,
+}: Deps) {
   const [runs, setRuns, currentRuns] = useCurrentState<Record<string, CellRun>>({});
   const [runner] = useState(() => new CellRunner());
 

@@ -15,7 +15,16 @@ interface Deps {
 }
 
 /** "Reset database": a fresh, empty database on the active backend (a new container on Real Postgres). */
-export function useDatabaseReset({ currentMode, backendFor, pgliteRestarted, clearTree, refreshTree, refreshStatus, handleAuthFailure, notify }: Deps) {
+export function useDatabaseReset({
+  currentMode,
+  backendFor,
+  pgliteRestarted,
+  clearTree,
+  refreshTree,
+  refreshStatus,
+  handleAuthFailure,
+  notify,
+}: Deps) {
   const [resetting, setResetting] = useState(false);
 
   const reset = useCallback(async () => {
@@ -25,7 +34,10 @@ export function useDatabaseReset({ currentMode, backendFor, pgliteRestarted, cle
       await backendFor(m).reset();
       if (m === 'pglite') pgliteRestarted();
       clearTree();
-      notify({ kind: 'info', text: m === 'remote' ? 'Reset: you now have a fresh Postgres container.' : 'Reset: PGlite restarted with an empty database.' });
+      notify({
+        kind: 'info',
+        text: m === 'remote' ? 'Reset: you now have a fresh Postgres container.' : 'Reset: PGlite restarted with an empty database.',
+      });
       await refreshTree();
       if (m === 'remote') await refreshStatus();
     } catch (e) {

@@ -32,15 +32,30 @@ interface Props {
   schema: SQLNamespace;
   autoFocus: boolean;
   onChange: (id: string, sql: string) => void;
-  onRun: (id: string) => void;
-  onCancel: (id: string) => void;
+  /** Not awaited: a run's or a cancel's failure is shown in the cell's run, not thrown. */
+  onRun: (id: string) => Promise<unknown>;
+  onCancel: (id: string) => Promise<void>;
   onMove: (id: string, delta: number) => void;
   onDelete: (id: string) => void;
   onAddBelow: (id: string) => void;
   id: string;
 }
 
-export const Cell = memo(function Cell({ id, index, count, sql, run, schema, autoFocus, onChange, onRun, onCancel, onMove, onDelete, onAddBelow }: Props) {
+export const Cell = memo(function Cell({
+  id,
+  index,
+  count,
+  sql,
+  run,
+  schema,
+  autoFocus,
+  onChange,
+  onRun,
+  onCancel,
+  onMove,
+  onDelete,
+  onAddBelow,
+}: Props) {
   const marks = useMemo<EditorMark[]>(() => {
     if (!run || run.status !== 'done') return [];
     return run.results.flatMap((r) => {
@@ -53,15 +68,20 @@ export const Cell = memo(function Cell({ id, index, count, sql, run, schema, aut
   const hasError = run?.status === 'done' && (run.failure || run.results.some(isErrorResult));
 
   return (
-    <article className={`cell${busy ? ' is-busy' : ''}${hasError ? ' has-error' : ''}`} data-testid="cell" data-status={run?.status ?? 'idle'} data-seq={run?.seq ?? 0}>
+    <article
+      className={`cell${busy ? ' is-busy' : ''}${hasError ? ' has-error' : ''}`}
+      data-testid="cell"
+      data-status={run?.status ?? 'idle'}
+      data-seq={run?.seq ?? 0}
+    >
       <div className="cell-bar">
         <span className="cell-index">[{index + 1}]</span>
         {busy ? (
-          <button type="button" className="cancel-btn" onClick={() => onCancel(id)} data-testid="cancel">
+          <button type="button" className="cancel-btn" onClick={() => void onCancel(id)} data-testid="cancel">
             ■ Cancel
           </button>
         ) : (
-          <button type="button" className="run-btn" onClick={() => onRun(id)} title="Run (Ctrl/Cmd+Enter)" data-testid="run">
+          <button type="button" className="run-btn" onClick={() => void onRun(id)} title="Run (Ctrl/Cmd+Enter)" data-testid="run">
             ▶ Run
           </button>
         )}
@@ -70,17 +90,39 @@ export const Cell = memo(function Cell({ id, index, count, sql, run, schema, aut
         <button type="button" className="icon-btn" onClick={() => onAddBelow(id)} title="Add a cell below" aria-label="Add cell below">
           +
         </button>
-        <button type="button" className="icon-btn" onClick={() => onMove(id, -1)} disabled={index === 0} title="Move up" aria-label="Move cell up">
+        <button
+          type="button"
+          className="icon-btn"
+          onClick={() => onMove(id, -1)}
+          disabled={index === 0}
+          title="Move up"
+          aria-label="Move cell up"
+        >
           ↑
         </button>
-        <button type="button" className="icon-btn" onClick={() => onMove(id, 1)} disabled={index === count - 1} title="Move down" aria-label="Move cell down">
+        <button
+          type="button"
+          className="icon-btn"
+          onClick={() => onMove(id, 1)}
+          disabled={index === count - 1}
+          title="Move down"
+          aria-label="Move cell down"
+        >
           ↓
         </button>
         <button type="button" className="icon-btn" onClick={() => onDelete(id)} title="Delete cell" aria-label="Delete cell">
           ✕
         </button>
       </div>
-      <Editor value={sql} onChange={(v) => onChange(id, v)} onRun={() => onRun(id)} schema={schema} marks={marks} marksFor={run?.sql ?? null} autoFocus={autoFocus} />
+      <Editor
+        value={sql}
+        onChange={(v) => onChange(id, v)}
+        onRun={() => void onRun(id)}
+        schema={schema}
+        marks={marks}
+        marksFor={run?.sql ?? null}
+        autoFocus={autoFocus}
+      />
       {run && (run.failure || run.notices?.length || run.results.length > 0) && (
         <div className="cell-output" data-testid="output">
           {run.notices?.map((n, i) => (
@@ -111,7 +153,7 @@ function RunStatus({ run }: { run?: CellRun }) {
   }, [run?.status]);
   if (!run) return null;
   const where = run.backend === 'pglite' ? 'PGlite' : `Real Postgres · ${run.session}`;
-  let text = '';
+  let text: string;
   if (run.status === 'queued') text = 'queued…';
   else if (run.status === 'running') text = `running… ${formatDuration(performance.now() - (run.startedAt ?? performance.now()))}`;
   else text = formatDuration(run.elapsedMs);

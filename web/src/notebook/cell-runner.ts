@@ -36,7 +36,17 @@ export class CellRunner {
   run(id: string, sql: string, backend: Backend, session: string, events: RunEvents): Promise<boolean> {
     const key = `${backend.kind}:${session}`;
     this.skipped.delete(id);
-    events.update(id, { status: 'queued', seq: ++this.seq, backend: backend.kind, session, sql, results: [], failure: undefined, notices: undefined, elapsedMs: undefined });
+    events.update(id, {
+      status: 'queued',
+      seq: ++this.seq,
+      backend: backend.kind,
+      session,
+      sql,
+      results: [],
+      failure: undefined,
+      notices: undefined,
+      elapsedMs: undefined,
+    });
     const prev = this.tails.get(key) ?? Promise.resolve();
     const job = prev.then(async (): Promise<boolean> => {
       if (this.skipped.has(id)) {

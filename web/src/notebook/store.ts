@@ -6,7 +6,7 @@ export interface CellDoc {
 const NOTEBOOK_KEY = 'pgsbx.notebook.v1';
 
 export const DEFAULT_CELLS: string[] = [
-  "-- Ctrl/Cmd+Enter runs a cell; statements run one by one.\nselect version();",
+  '-- Ctrl/Cmd+Enter runs a cell; statements run one by one.\nselect version();',
   "create table if not exists people (\n  id int primary key,\n  name text not null,\n  born date\n);\ninsert into people values (1, 'Ada', '1815-12-10'), (2, 'Alan', '1912-06-23')\n  on conflict do nothing;\nselect * from people order by id;",
 ];
 

@@ -12,7 +12,9 @@ export function JsonTree({ value, name, depth = 0, openDepth = 1 }: { value: unk
       </div>
     );
   }
-  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value as Record<string, unknown>);
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v])
+    : Object.entries(value as Record<string, unknown>);
   const brackets = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   return (
     <div className="json-node">
@@ -44,5 +46,6 @@ function JsonScalar({ value }: { value: unknown }) {
   if (typeof value === 'string') return <span className="json-string">{JSON.stringify(value)}</span>;
   if (typeof value === 'number') return <span className="json-number">{String(value)}</span>;
   if (typeof value === 'boolean') return <span className="json-bool">{String(value)}</span>;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- not an object (JsonTree renders those): undefined, if anything
   return <span>{String(value)}</span>;
 }

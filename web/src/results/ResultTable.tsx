@@ -80,7 +80,13 @@ export function ResultTable({ fields, rows, geometryColumns = [] }: Props) {
             #
           </div>
           {fields.map((f, c) => (
-            <div key={c} role="columnheader" className={`rt-cell${numericCols[c] ? ' num' : ''}`} style={{ width: widths[c] }} title={`${f.name} (type oid ${f.dataTypeID})`}>
+            <div
+              key={c}
+              role="columnheader"
+              className={`rt-cell${numericCols[c] ? ' num' : ''}`}
+              style={{ width: widths[c] }}
+              title={`${f.name} (type oid ${f.dataTypeID})`}
+            >
               {f.name}
             </div>
           ))}

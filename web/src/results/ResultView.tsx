@@ -73,7 +73,8 @@ function RowsView({ result, index, count }: { result: RowsResult; index: number;
       <Notices notices={result.notices} />
       {result.truncated && (
         <div className="warning" data-testid="truncated">
-          Result truncated: only the first {result.rows.length.toLocaleString('en-US')} rows were returned. Add a LIMIT or aggregate to see the rest.
+          Result truncated: only the first {result.rows.length.toLocaleString('en-US')} rows were returned. Add a LIMIT or aggregate to see
+          the rest.
         </div>
       )}
       {plan === 'text' && <TextPlan rows={result.rows} />}
@@ -108,7 +109,11 @@ function ErrorView({ result, cellSql, index, count }: { result: ErrorResult; cel
         <StatementLabel statement={result.statement} index={index} count={count} />
         <span className="error-title">
           {e.severity ?? 'ERROR'}
-          {e.code && <code className="sqlstate" title="SQLSTATE">{e.code}</code>}
+          {e.code && (
+            <code className="sqlstate" title="SQLSTATE">
+              {e.code}
+            </code>
+          )}
         </span>
         <span className="duration">{formatDuration(result.durationMs)}</span>
       </header>

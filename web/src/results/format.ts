@@ -94,7 +94,21 @@ const MULTI_WORD_OBJECTS = [
   'TEXT SEARCH TEMPLATE',
   'DEFAULT PRIVILEGES',
 ];
-const MODIFIERS = new Set(['OR', 'REPLACE', 'TEMP', 'TEMPORARY', 'UNLOGGED', 'UNIQUE', 'GLOBAL', 'LOCAL', 'RECURSIVE', 'TRUSTED', 'PROCEDURAL', 'CONSTRAINT', 'DEFAULT']);
+const MODIFIERS = new Set([
+  'OR',
+  'REPLACE',
+  'TEMP',
+  'TEMPORARY',
+  'UNLOGGED',
+  'UNIQUE',
+  'GLOBAL',
+  'LOCAL',
+  'RECURSIVE',
+  'TRUSTED',
+  'PROCEDURAL',
+  'CONSTRAINT',
+  'DEFAULT',
+]);
 
 /** Strips leading whitespace and comments from a statement. */
 export function stripLeadingComments(sql: string): string {
@@ -142,7 +156,23 @@ export function commandTag(statement: string, command?: string): string {
   return object ? `${first} ${object}` : first;
 }
 
-const TREE_CHANGING = new Set(['CREATE', 'ALTER', 'DROP', 'COMMENT', 'ROLLBACK', 'IMPORT', 'DO', 'CALL', 'SELECT INTO', 'REFRESH', 'TRUNCATE', 'GRANT', 'REVOKE', 'RESET', 'DISCARD']);
+const TREE_CHANGING = new Set([
+  'CREATE',
+  'ALTER',
+  'DROP',
+  'COMMENT',
+  'ROLLBACK',
+  'IMPORT',
+  'DO',
+  'CALL',
+  'SELECT INTO',
+  'REFRESH',
+  'TRUNCATE',
+  'GRANT',
+  'REVOKE',
+  'RESET',
+  'DISCARD',
+]);
 
 /** Whether a result may have changed the schema (so the tree must be refreshed). */
 export function changesSchema(r: SandboxResult): boolean {

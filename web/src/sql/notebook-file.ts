@@ -24,5 +24,10 @@ export function importNotebook(text: string): string[] {
     } else current.push(line);
   }
   if (seenMarker || current.some((l) => l.trim())) cells.push(current);
-  return cells.map((c) => c.join('\n').replace(/^\s*\n/, '').replace(/\s+$/, ''));
+  return cells.map((c) =>
+    c
+      .join('\n')
+      .replace(/^\s*\n/, '')
+      .replace(/\s+$/, ''),
+  );
 }

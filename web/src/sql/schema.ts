@@ -88,7 +88,7 @@ export function parseSchemaResult(results: SandboxResult[]): SchemaTree {
   const r = results[results.length - 1];
   if (!r) throw new Error('no result');
   if (isErrorResult(r)) throw new Error(r.error.message);
-  let tree = r.rows[0]?.tree as unknown;
+  let tree = r.rows[0]?.tree;
   if (typeof tree === 'string') tree = JSON.parse(tree);
   const t = tree as Partial<SchemaTree> | undefined;
   return { schemas: t?.schemas ?? [], extensions: t?.extensions ?? [] };

@@ -13,10 +13,10 @@ export function registerFleetCommands(program: Command, io: CliIo): void {
   const reap = program
     .command('reap')
     .description('remove idle sandboxes now (busy ones are never reaped)')
-    .option('--idle <duration>', 'reap sandboxes idle at least this long (default: the controller\'s SANDBOX_IDLE_TIMEOUT)')
+    .option('--idle <duration>', "reap sandboxes idle at least this long (default: the controller's SANDBOX_IDLE_TIMEOUT)")
     .option('--dry-run', 'only list what would be reaped')
     .option('-y, --yes', 'do not ask for confirmation')
-    .option('--json', 'print the API\'s JSON');
+    .option('--json', "print the API's JSON");
   examples(reap, 'sandboxctl reap --dry-run', 'sandboxctl reap --idle 10m', 'sandboxctl reap --idle 2h --yes');
   act<{ idle?: string; dryRun?: boolean; yes?: boolean; json?: boolean }>(io, reap, async (ctx, _args, opts) => {
     const idle = opts.idle === undefined ? undefined : formatDuration(parseDurationArg(opts.idle, '--idle'));
@@ -35,7 +35,7 @@ export function registerFleetCommands(program: Command, io: CliIo): void {
   const pool = program
     .command('pool')
     .description('show the warm pool (started, unclaimed containers), or change its size')
-    .option('--json', 'print the API\'s JSON');
+    .option('--json', "print the API's JSON");
   examples(pool, 'sandboxctl pool', 'sandboxctl pool set 5', 'sandboxctl pool --json');
   act<{ json?: boolean }>(io, pool, async (ctx, _args, opts) => {
     const res = await ctx.client().get<PoolStatus>('/api/admin/pool');
@@ -44,9 +44,9 @@ export function registerFleetCommands(program: Command, io: CliIo): void {
 
   const set = pool
     .command('set')
-    .description('set the warm pool\'s target size (0-100) until the controller restarts')
+    .description("set the warm pool's target size (0-100) until the controller restarts")
     .argument('<n>', 'number of warm containers')
-    .option('--json', 'print the API\'s JSON');
+    .option('--json', "print the API's JSON");
   examples(set, 'sandboxctl pool set 5', 'sandboxctl pool set 0    # no warm containers');
   act<{ json?: boolean }>(io, set, async (ctx, [n], opts) => {
     const size = parseIntArg(n, 'pool size', 0, 100);
@@ -58,18 +58,20 @@ export function registerFleetCommands(program: Command, io: CliIo): void {
     .command('drain')
     .description('stop giving out new sandboxes (and resets) before maintenance; running ones keep working')
     .option('-y, --yes', 'do not ask for confirmation')
-    .option('--json', 'print the API\'s JSON');
+    .option('--json', "print the API's JSON");
   examples(drain, 'sandboxctl drain --yes && sandboxctl ls --state busy', 'sandboxctl undrain');
   act<{ yes?: boolean; json?: boolean }>(io, drain, async (ctx, _args, opts) => {
     await confirm(io, opts.yes, 'drain the fleet', 'Drain the fleet? New users and resets get 503 until "sandboxctl undrain".');
     const res = await ctx.client().post<PoolStatus>('/api/admin/drain');
-    ctx.out(opts.json ? res.text : `Draining: new sandboxes and resets are refused until "sandboxctl undrain". Pool: ${poolLine(res.body)}.`);
+    ctx.out(
+      opts.json ? res.text : `Draining: new sandboxes and resets are refused until "sandboxctl undrain". Pool: ${poolLine(res.body)}.`,
+    );
   });
 
   const undrain = program
     .command('undrain')
     .description('give out new sandboxes again and refill the pool')
-    .option('--json', 'print the API\'s JSON');
+    .option('--json', "print the API's JSON");
   examples(undrain, 'sandboxctl undrain');
   act<{ json?: boolean }>(io, undrain, async (ctx, _args, opts) => {
     const res = await ctx.client().post<PoolStatus>('/api/admin/undrain');
@@ -79,7 +81,7 @@ export function registerFleetCommands(program: Command, io: CliIo): void {
   const stats = program
     .command('stats')
     .description('counts, capacity, pool, provisioning latency (p50/p95 by source) and reaps by reason')
-    .option('--json', 'print the API\'s JSON');
+    .option('--json', "print the API's JSON");
   examples(stats, 'sandboxctl stats', 'sandboxctl stats --json | jq .provisioningMs.pool.p95');
   act<{ json?: boolean }>(io, stats, async (ctx, _args, opts) => {
     const res = await ctx.client().get<FleetStats>('/api/admin/stats');

@@ -11,11 +11,11 @@ import { act, examples, userPath } from './define';
 export function registerSandboxCommands(program: Command, io: CliIo): void {
   const ls = program
     .command('ls')
-    .description('list the users\' sandboxes')
+    .description("list the users' sandboxes")
     .addOption(new Option('--state <state>', 'only sandboxes in this state').choices(STATES))
     .addOption(new Option('--sort <key>', 'order: user (A-Z), or idle, age, mem (largest first)').choices(SORT_KEYS).default('user'))
-    .option('--json', 'print the API\'s JSON (filtered and sorted when --state/--sort are given)');
-  examples(ls, 'sandboxctl ls', 'sandboxctl ls --state busy --sort mem', 'sandboxctl ls --json | jq -r \'.[].user\'');
+    .option('--json', "print the API's JSON (filtered and sorted when --state/--sort are given)");
+  examples(ls, 'sandboxctl ls', 'sandboxctl ls --state busy --sort mem', "sandboxctl ls --json | jq -r '.[].user'");
   act<{ state?: 'ready' | 'busy'; sort: SortKey; json?: boolean }>(io, ls, async (ctx, _args, opts) => {
     const res = await ctx.client().get<SandboxView[]>('/api/admin/sandboxes');
     const filtered = opts.state ? res.body.filter((s) => s.state === opts.state) : res.body;
@@ -29,9 +29,9 @@ export function registerSandboxCommands(program: Command, io: CliIo): void {
 
   const inspect = program
     .command('inspect')
-    .description('show one user\'s sandbox: container, state, idle time, memory, sessions, limits')
+    .description("show one user's sandbox: container, state, idle time, memory, sessions, limits")
     .argument('<user>', 'user id (the JWT subject)')
-    .option('--json', 'print the API\'s JSON');
+    .option('--json', "print the API's JSON");
   examples(inspect, 'sandboxctl inspect alice', 'sandboxctl inspect alice --json | jq .status.idleExpiresAt');
   act<{ json?: boolean }>(io, inspect, async (ctx, [user], opts) => {
     const res = await ctx.client().get<SandboxDetail>(userPath(user));
@@ -40,23 +40,28 @@ export function registerSandboxCommands(program: Command, io: CliIo): void {
 
   const reset = program
     .command('reset')
-    .description('replace a user\'s container with a fresh one (their data and sessions are gone)')
+    .description("replace a user's container with a fresh one (their data and sessions are gone)")
     .argument('<user>', 'user id')
     .option('-y, --yes', 'do not ask for confirmation')
-    .option('--json', 'print the API\'s JSON');
+    .option('--json', "print the API's JSON");
   examples(reset, 'sandboxctl reset alice', 'sandboxctl reset alice --yes');
   act<{ yes?: boolean; json?: boolean }>(io, reset, async (ctx, [user], opts) => {
-    await confirm(io, opts.yes, `reset ${user}'s sandbox`, `Reset ${user}'s sandbox? Its databases and sessions are replaced by a fresh container.`);
+    await confirm(
+      io,
+      opts.yes,
+      `reset ${user}'s sandbox`,
+      `Reset ${user}'s sandbox? Its databases and sessions are replaced by a fresh container.`,
+    );
     const res = await ctx.client().post<SandboxView>(`${userPath(user)}/reset`);
     ctx.out(opts.json ? res.text : `Reset ${user}: fresh container ${res.body.containerId} (${res.body.container}), ${res.body.state}.`);
   });
 
   const rm = program
     .command('rm')
-    .description('remove a user\'s sandbox (the container and all its data); their next query starts a new one')
+    .description("remove a user's sandbox (the container and all its data); their next query starts a new one")
     .argument('<user>', 'user id')
     .option('-y, --yes', 'do not ask for confirmation')
-    .option('--json', 'print the API\'s JSON');
+    .option('--json', "print the API's JSON");
   examples(rm, 'sandboxctl rm alice', 'sandboxctl rm alice --yes');
   act<{ yes?: boolean; json?: boolean }>(io, rm, async (ctx, [user], opts) => {
     await confirm(io, opts.yes, `remove ${user}'s sandbox`, `Remove ${user}'s sandbox and all its data?`);
@@ -66,10 +71,10 @@ export function registerSandboxCommands(program: Command, io: CliIo): void {
 
   const logs = program
     .command('logs')
-    .description('print the Postgres log of a user\'s container')
+    .description("print the Postgres log of a user's container")
     .argument('<user>', 'user id')
     .option('--tail <n>', 'last n lines (1-10000)', '100')
-    .option('--json', 'print the API\'s JSON');
+    .option('--json', "print the API's JSON");
   examples(logs, 'sandboxctl logs alice', 'sandboxctl logs alice --tail 20');
   act<{ tail: string; json?: boolean }>(io, logs, async (ctx, [user], opts) => {
     const tail = parseIntArg(opts.tail, '--tail', 1, 10_000);

@@ -64,7 +64,7 @@ export function registerSessionCommands(program: Command, io: CliIo): void {
 
   const version = program
     .command('version')
-    .description('print the CLI version and the controller\'s health (GET /healthz)')
+    .description("print the CLI version and the controller's health (GET /healthz)")
     .option('--json', 'print {"sandboxctl", "url", "healthz"} with /healthz\'s JSON as the controller sent it');
   examples(version, 'sandboxctl version', 'sandboxctl --url http://10.0.0.5:3000 version --json');
   act<{ json?: boolean }>(io, version, async (ctx, _args, opts) => {

@@ -52,7 +52,10 @@ export function registerTopCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--sort <key>', 'order of the sandbox table').choices(SORT_KEYS).default('mem'))
     .option('--json', 'one JSON line per refresh: {"at", "stats", "sandboxes"} with the API\'s JSON, or {"at", "error"}');
   examples(top, 'sandboxctl top', 'sandboxctl top --interval 5s --sort idle', 'sandboxctl top --json --interval 1m >> fleet.jsonl');
-  top.addHelpText('after', '\nUnreachable or unavailable (503) controllers are shown and retried; the exit code tells how the last refresh went.');
+  top.addHelpText(
+    'after',
+    '\nUnreachable or unavailable (503) controllers are shown and retried; the exit code tells how the last refresh went.',
+  );
   act<{ interval: string; iterations?: string; sort: SortKey; json?: boolean }>(io, top, async (ctx, _args, opts) => {
     const intervalMs = parsePositiveDuration(opts.interval, '--interval');
     const iterations = opts.iterations === undefined ? Infinity : parseIntArg(opts.iterations, '--iterations', 1, 1_000_000_000);
@@ -66,7 +69,13 @@ export function registerTopCommand(program: Command, io: CliIo): void {
       for (let i = 0; i < iterations && !stop.signal.aborted; i++) {
         if (i > 0) await io.sleep(intervalMs, stop.signal);
         if (stop.signal.aborted) break;
-        const frame: TopFrame = { url: target.url, at: new Date(io.now()), intervalMs, sort: opts.sort, rows: tty ? io.stdout.rows : undefined };
+        const frame: TopFrame = {
+          url: target.url,
+          at: new Date(io.now()),
+          intervalMs,
+          sort: opts.sort,
+          rows: tty ? io.stdout.rows : undefined,
+        };
         let line = '';
         try {
           const signal = stop.signal;
