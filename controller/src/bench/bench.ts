@@ -268,16 +268,18 @@ async function bareDockerRun(i: number): Promise<number> {
   const dir = (await run('docker', ['inspect', '-f', '{{range .Mounts}}{{.Source}}{{end}}', name])).stdout.trim();
   for (;;) {
     let socket: PinnedSocket | undefined;
-    const c = new Client({ host: dir, user: 'sandbox', database: 'sandbox', stream: () => (socket as PinnedSocket).stream() });
-    c.on('error', () => undefined);
+    let c: Client | undefined;
     try {
-      socket = PinnedSocket.open(dir);
+      // pg asks for its stream as it is constructed: the socket must be open first.
+      const pinned = (socket = PinnedSocket.open(dir));
+      c = new Client({ host: dir, user: 'sandbox', database: 'sandbox', stream: () => pinned.stream() });
+      c.on('error', () => undefined);
       await c.connect();
       await c.query('select 1');
       await c.end();
       break;
     } catch {
-      await c.end().catch(() => undefined);
+      await c?.end().catch(() => undefined);
       await sleep(5);
     } finally {
       socket?.close();
