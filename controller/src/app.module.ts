@@ -1,8 +1,6 @@
 import { DynamicModule, Module, Provider, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { AdminController } from './admin/admin.controller';
-import { AdminService } from './admin/admin.service';
-import { ContainerStatsCache } from './admin/container-stats-cache';
+import { AdminModule } from './admin/admin.module';
 import { AccessGuard } from './auth/access.guard';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
@@ -16,12 +14,9 @@ import { SandboxConnector } from './database/sandbox-connector';
 import { FleetModule } from './fleet/fleet.module';
 import { HealthModule } from './health/health.module';
 import { OpenApiModule } from './openapi/openapi.module';
+import { SandboxModule } from './sandbox/sandbox.module';
 import { ContainerRuntime } from './runtime/container-runtime';
 import { DockerRuntime } from './runtime/docker-runtime';
-import { SandboxController } from './sandbox/sandbox.controller';
-import { SandboxService } from './sandbox/sandbox.service';
-import { SessionManager } from './sandbox/session-manager';
-import { StatementRunner } from './sandbox/statement-runner';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -52,19 +47,12 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [coreModule, AuthModule, FleetModule, HealthModule, OpenApiModule],
-      // Admin stays here while SandboxService has no module of its own to import it from.
-      controllers: [SandboxController, AdminController],
+      imports: [coreModule, AuthModule, FleetModule, SandboxModule, AdminModule, HealthModule, OpenApiModule],
       providers: [
         { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }) },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        SessionManager,
-        StatementRunner,
-        SandboxService,
-        AdminService,
-        ContainerStatsCache,
       ],
     };
   }

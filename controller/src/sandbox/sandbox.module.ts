@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { FleetModule } from '../fleet/fleet.module';
+import { SandboxController } from './sandbox.controller';
+import { SandboxService } from './sandbox.service';
+import { SessionManager } from './session-manager';
+import { StatementRunner } from './statement-runner';
+
+/** Users' SQL on their sandboxes: the exec/reset/status/cancel API, sessions, statements. */
+@Module({
+  imports: [FleetModule],
+  controllers: [SandboxController],
+  providers: [SessionManager, StatementRunner, SandboxService],
+  exports: [SandboxService],
+})
+export class SandboxModule {}
