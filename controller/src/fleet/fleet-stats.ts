@@ -1,33 +1,18 @@
+import type { FleetStats as FleetStatsView, LatencySummary } from '@pgsbx/contract';
 import { Injectable } from '@nestjs/common';
 import { MetricsService } from '../common/metrics.service';
 import { AppConfig } from '../config/app-config';
 import { CurrentImage } from './current-image';
 import { percentile } from './percentile';
-import type { ReapReason } from './retire-reasons';
 import { SandboxRegistry } from './sandbox-registry';
-import { PoolStatus, WarmPool } from './warm-pool';
+import type { ReapReason } from './retire-reasons';
+import { WarmPool } from './warm-pool';
 
 /** Provisioning latencies kept per source, for the percentiles: the most recent ones. */
 const LATENCY_WINDOW = 1000;
 
-export interface LatencySummary {
-  count: number;
-  p50: number | null;
-  p95: number | null;
-}
-
-/** The fleet at a glance (`GET /api/admin/stats`, `sandboxctl stats`). */
-export interface FleetStatsView {
-  sandboxes: number;
-  busy: number;
-  starting: number;
-  capacity: number;
-  pool: PoolStatus;
-  provisioningMs: { pool: LatencySummary; cold: LatencySummary };
-  reaps: Partial<Record<ReapReason, number>>;
-  image: string;
-  imagePresent: boolean;
-}
+/** The fleet at a glance (`GET /api/admin/stats`, `sandboxctl stats`): the wire contract's shape. */
+export type { FleetStatsView, LatencySummary };
 
 /** Counts what the fleet did (provisioning times, removals by reason) and reports its state. */
 @Injectable()
