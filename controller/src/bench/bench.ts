@@ -6,6 +6,8 @@
  * another user's latency under hostile loads and under big results, and memory with many idle
  * sandboxes alive. Prints a table; writes bench-output/report.md + chart.svg.
  * Targets are reported, never asserted: these machines are noisy.
+ * One file on purpose (~600 lines): every scenario shares the controller it starts, the users it
+ * signs in and the report it writes; big-results-load.ts holds the one load that stands alone.
  *   BENCH_SANDBOXES (default 200), BENCH_SAMPLES (default 30), BENCH_SECONDS (default 5),
  *   BENCH_ONLY (comma-separated scenario names, e.g. big-results; default all)
  */

@@ -1,3 +1,4 @@
+// ~320 lines on purpose: the one file that knows the Docker Engine API (dockerode), by design.
 import { Injectable } from '@nestjs/common';
 import Docker from 'dockerode';
 import { Observable, defer, retry, timer } from 'rxjs';
