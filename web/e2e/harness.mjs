@@ -114,12 +114,13 @@ export async function startStack() {
           .toString()
           .split(/\s+/)
           .filter(Boolean);
-        if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+        // -v: each sandbox's socket directory is an anonymous volume that would outlive it otherwise.
+        if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
         break;
       } catch (e) {
         if (attempt >= 15) {
           console.error(
-            `container cleanup failed; remove them with: docker ps -aq --filter label=pgsbx.prefix=${prefix} | xargs -r docker rm -f (${e.message})`,
+            `container cleanup failed; remove them with: docker ps -aq --filter label=pgsbx.prefix=${prefix} | xargs -r docker rm -f -v (${e.message})`,
           );
           break;
         }
