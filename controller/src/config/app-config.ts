@@ -37,6 +37,18 @@ export class AppConfig {
   webDist!: string;
   dockerSocket!: string;
   logLevel!: 'debug' | 'info' | 'warn' | 'error';
+  /** Any Postgres for the controller's own state; '' = the embedded control container (issue 11). */
+  controlDatabaseUrl!: string;
+  archiveDir!: string;
+  /** Per user, all their archives together (hibernation + checkpoints). */
+  archiveMaxBytes!: number;
+  /** Archives of users unseen this long are deleted. */
+  retentionMs!: number;
+  maxCheckpoints!: number;
+  /** Idle, over-age and evicted sandboxes are hibernated (saved) instead of destroyed. */
+  hibernate!: boolean;
+  /** Controller shutdown hibernates every sandbox (bounded by SANDBOX_SHUTDOWN_GRACE). */
+  hibernateOnShutdown!: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -138,6 +150,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (!['debug', 'info', 'warn', 'error'].includes(v)) throw new Error('expected debug, info, warn or error');
     return v as AppConfig['logLevel'];
   });
+  c.controlDatabaseUrl = read('CONTROL_DATABASE_URL', '', (v) => {
+    if (v !== '' && !/^postgres(ql)?:\/\//.test(v))
+      throw new Error('expected a postgres:// URL, or empty for the embedded control database');
+    return v;
+  });
+  c.archiveDir = read('SANDBOX_ARCHIVE_DIR', '/var/lib/pgsbx/archives', (v) => resolve(v));
+  c.archiveMaxBytes = read('SANDBOX_ARCHIVE_MAX', '1g', bytes(1024 * 1024));
+  c.retentionMs = read('SANDBOX_RETENTION', '30d', duration(60_000));
+  c.maxCheckpoints = read('SANDBOX_MAX_CHECKPOINTS', '5', int(0, 100));
+  c.hibernate = read('SANDBOX_HIBERNATE', 'on', bool);
+  c.hibernateOnShutdown = read('SANDBOX_HIBERNATE_ON_SHUTDOWN', 'on', bool);
   if (errors.length) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
   return c;
 }
