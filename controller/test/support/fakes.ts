@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Observable, Subject, VirtualTimeScheduler } from 'rxjs';
 import { Clock } from '../../src/common/clock';
 import {
@@ -5,6 +6,8 @@ import {
   ContainerNotFoundError,
   ContainerRuntime,
   ContainerStats,
+  ExecOptions,
+  ExecResult,
   NameConflictError,
   RuntimeEvent,
   SandboxContainerSpec,
@@ -66,6 +69,30 @@ export class FakeRuntime extends ContainerRuntime {
   async pruneSocketVolumes(): Promise<number> {
     return 0;
   }
+  /** What exec runs: `cat` and `sh -c 'echo X >&2; exit N'` by default (the contract's commands); tests add others. */
+  execHandler: (id: string, argv: string[], stdin: Buffer) => Promise<{ stdout?: Buffer; exitCode: number; stderr?: string }> = async (
+    _id,
+    argv,
+    stdin,
+  ) => {
+    if (argv.length === 1 && argv[0] === 'cat') return { stdout: stdin, exitCode: 0 };
+    const m = argv[0] === 'sh' && argv[1] === '-c' ? /^echo (\S+) >&2; exit (\d+)$/.exec(argv[2] ?? '') : null;
+    if (m) return { exitCode: Number(m[2]), stderr: `${m[1]}\n` };
+    return { exitCode: 127, stderr: `${argv[0]}: not found\n` };
+  };
+  execs: string[][] = [];
+  async exec(id: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const c = this.containers.get(id) ?? this.byName(id);
+    if (!c || !c.running) throw new ContainerNotFoundError(id);
+    this.execs.push(argv);
+    const stdin = opts.stdin ? await readAll(opts.stdin) : Buffer.alloc(0);
+    const out = await this.execHandler(c.id, argv, stdin);
+    if (opts.stdout) {
+      if (out.stdout?.length) opts.stdout.write(out.stdout);
+      opts.stdout.end();
+    }
+    return { exitCode: out.exitCode, stderr: out.stderr ?? '' };
+  }
   events(): Observable<RuntimeEvent> {
     return this.events$;
   }
@@ -83,6 +110,12 @@ export class FakeRuntime extends ContainerRuntime {
     if (oom) this.events$.next({ kind: 'oom', id: c.id, name: c.name });
     this.events$.next({ kind: 'die', id: c.id, name: c.name, exitCode: 137 });
   }
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(parts);
 }
 
 /** The fake connector lives in fake-sandbox-connector.ts; this name stays for the fleet's specs. */
