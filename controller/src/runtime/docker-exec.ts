@@ -35,6 +35,8 @@ export async function dockerExec(docker: Docker, id: string, argv: string[], opt
     // the command's failure, reported by its exit code, not ours.
     const sent = sending.catch((e: Error) => e);
     await pipeline(stream, demux);
+    // Output ended, so the command has: stop feeding it (pg_restore -l reads only the start).
+    if (opts.stdin && !opts.stdin.readableEnded) opts.stdin.destroy();
     const sendError = await sent;
     const { ExitCode } = await exec.inspect();
     if (ExitCode === null && sendError instanceof Error) throw sendError;
