@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
+import { ArchiveModule } from './archive/archive.module';
 import { AccessGuard } from './auth/access.guard';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
@@ -47,7 +48,7 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [coreModule, AuthModule, FleetModule, SandboxModule, AdminModule, HealthModule, OpenApiModule],
+      imports: [coreModule, ArchiveModule, AuthModule, FleetModule, SandboxModule, AdminModule, HealthModule, OpenApiModule],
       providers: [
         { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }) },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -6,6 +6,7 @@ import { JsonLogger } from '../../src/common/json-logger';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { FleetService } from '../../src/fleet/fleet.service';
 import { createApp } from '../../src/main';
+import { testArchiveDir } from './archive-dirs';
 
 let seq = 0;
 
@@ -66,6 +67,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     SANDBOX_STATEMENT_TIMEOUT: '10s',
     LOG_LEVEL: 'warn',
     ...(process.env.SANDBOX_IMAGE ? { SANDBOX_IMAGE: process.env.SANDBOX_IMAGE } : {}),
+    SANDBOX_ARCHIVE_DIR: env.SANDBOX_ARCHIVE_DIR ?? testArchiveDir(prefix),
     ...env,
     SANDBOX_PREFIX: prefix,
     PORT: '0',
