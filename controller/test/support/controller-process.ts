@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { testControlDatabaseUrl } from './control-database';
 
 export const MAIN_JS = join(__dirname, '../../dist/main.js');
 
@@ -27,8 +28,16 @@ export interface ControllerProcess {
 export async function spawnController(env: Record<string, string>): Promise<ControllerProcess> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first`);
   const port = await freePort();
+  // As the harness: this file's shared control Postgres, one database per prefix, unless the test names one ('' = embedded).
+  const control = env.CONTROL_DATABASE_URL ?? (env.SANDBOX_PREFIX ? await testControlDatabaseUrl(env.SANDBOX_PREFIX) : undefined);
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      ...env,
+      ...(control !== undefined ? { CONTROL_DATABASE_URL: control } : {}),
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
