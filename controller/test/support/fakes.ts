@@ -8,6 +8,7 @@ import {
   ContainerStats,
   ExecOptions,
   ExecResult,
+  ControlDatabaseSpec,
   NameConflictError,
   RuntimeEvent,
   SandboxContainerSpec,
@@ -30,19 +31,7 @@ export class FakeRuntime extends ContainerRuntime {
   async start(spec: SandboxContainerSpec): Promise<ContainerInfo> {
     if (this.byName(spec.name)) throw new NameConflictError(spec.name);
     this.starts++;
-    const id = `c${++this.seq}`;
-    const info: ContainerInfo = {
-      id,
-      name: spec.name,
-      image: spec.image,
-      imageId: this.imageRef,
-      labels: spec.labels,
-      running: true,
-      socketDir: `/fake/${id}`,
-      createdAt: new Date(),
-    };
-    this.containers.set(id, info);
-    return { ...info };
+    return { ...this.add(spec, (id) => `/fake/${id}`) };
   }
   async rename(id: string, newName: string): Promise<void> {
     const c = this.containers.get(id);
@@ -76,6 +65,14 @@ export class FakeRuntime extends ContainerRuntime {
     stdin,
   ) => {
     if (argv.length === 1 && argv[0] === 'cat') return { stdout: stdin, exitCode: 0 };
+    // The image's Postgres tools, as the fleet's hibernation uses them (sandbox-archiver.ts).
+    if (argv[0].endsWith('/pg_dump')) return { stdout: Buffer.from(`PGDMP fake dump of ${_id}`), exitCode: 0 };
+    if (argv[0].endsWith('/pg_restore') && argv.includes('-l')) {
+      return stdin.subarray(0, 5).toString() === 'PGDMP'
+        ? { stdout: Buffer.from(';\n1; 0 0 TABLE public t sandbox\n'), exitCode: 0 }
+        : { exitCode: 1, stderr: 'pg_restore: error: input file does not appear to be a valid archive\n' };
+    }
+    if (argv[0] === '/usr/local/bin/pgsbx-restore') return { exitCode: 0 };
     const m = argv[0] === 'sh' && argv[1] === '-c' ? /^echo (\S+) >&2; exit (\d+)$/.exec(argv[2] ?? '') : null;
     if (m) return { exitCode: Number(m[2]), stderr: `${m[1]}\n` };
     return { exitCode: 127, stderr: `${argv[0]}: not found\n` };
@@ -93,8 +90,31 @@ export class FakeRuntime extends ContainerRuntime {
     }
     return { exitCode: out.exitCode, stderr: out.stderr ?? '' };
   }
+  async ensureControlDatabase(spec: ControlDatabaseSpec): Promise<{ socketDir: string }> {
+    const existing = this.byName(spec.name);
+    if (existing) {
+      existing.running = true;
+      return { socketDir: existing.socketDir };
+    }
+    return { socketDir: this.add(spec, () => `/fake/${spec.name}-socket`).socketDir };
+  }
   events(): Observable<RuntimeEvent> {
     return this.events$;
+  }
+  private add(spec: { name: string; image: string; labels: Record<string, string> }, socketDir: (id: string) => string): ContainerInfo {
+    const id = `c${++this.seq}`;
+    const info: ContainerInfo = {
+      id,
+      name: spec.name,
+      image: spec.image,
+      imageId: this.imageRef,
+      labels: spec.labels,
+      running: true,
+      socketDir: socketDir(id),
+      createdAt: new Date(),
+    };
+    this.containers.set(id, info);
+    return info;
   }
   byName(name: string): ContainerInfo | undefined {
     return [...this.containers.values()].find((c) => c.name === name);
