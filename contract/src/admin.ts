@@ -3,7 +3,32 @@ import type { SandboxStatus } from './sandbox-status';
 
 /** Where a user's container came from: the warm pool, a cold start, or found running at start-up. */
 export type ProvisionSource = 'pool' | 'cold' | 'adopted';
-export type ReapReason = 'idle' | 'lifetime' | 'evicted' | 'reset' | 'removed' | 'died' | 'admin' | 'unresponsive';
+export type ReapReason =
+  'idle' | 'lifetime' | 'evicted' | 'reset' | 'removed' | 'died' | 'admin' | 'unresponsive' | 'shutdown' | 'drain' | 'stale';
+
+/** A user with no container whose database is saved (GET /api/admin/hibernated; `sandboxctl ls --all`). */
+export interface HibernatedView {
+  user: string;
+  savedAt: string;
+  bytes: number;
+  lastUsedAt: string;
+  /** The last hibernate or wake failure (e.g. a damaged archive), until one succeeds. */
+  lastError: string | null;
+}
+
+/** GET /api/admin/storage (`sandboxctl storage`). */
+export interface StorageReport {
+  users: { user: string; bytes: number; archives: number; checkpoints: number; hibernated: boolean; lastError: string | null }[];
+  totalBytes: number;
+  limitPerUserBytes: number;
+}
+
+/** POST /api/admin/sandboxes/:user/hibernate. */
+export interface HibernateResult {
+  hibernated: boolean;
+  /** Why not, when not: `none` (no sandbox), `busy`, `failed` (see the logs; nothing was lost). */
+  reason?: 'none' | 'busy' | 'failed' | 'already';
+}
 
 /** One claimed sandbox (GET /api/admin/sandboxes). */
 export interface SandboxView {

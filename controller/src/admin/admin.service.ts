@@ -27,7 +27,7 @@ export class AdminService {
 
   async inspect(user: string): Promise<SandboxDetail> {
     const sb = this.need(user);
-    return { ...(await this.view(sb, true)), status: this.sandboxes.status(user) };
+    return { ...(await this.view(sb, true)), status: await this.sandboxes.status(user) };
   }
 
   async logs(user: string, tail: number | undefined): Promise<SandboxLogs> {

@@ -32,6 +32,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly archiveSeconds = new Histogram({
+    name: 'pgsbx_archive_seconds',
+    help: 'Hibernate, wake and checkpoint durations (op: hibernate, wake, checkpoint, restore)',
+    labelNames: ['op', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 120],
+    registers: [this.registry],
+  });
+  readonly hibernated = new Gauge({
+    name: 'pgsbx_hibernated_users',
+    help: 'Users whose database is saved and who have no container',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'pgsbx_controller_' });
   }

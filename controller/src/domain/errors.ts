@@ -61,3 +61,20 @@ export class RuntimeUnavailableError extends DomainError {
     });
   }
 }
+
+/** Reset to (or delete) a checkpoint the user does not have: 404. */
+export class CheckpointNotFoundError extends DomainError {
+  constructor(name: string) {
+    super(`You have no checkpoint named "${name}".`, { status: 404 });
+  }
+}
+
+/** A new checkpoint past SANDBOX_MAX_CHECKPOINTS: 409, nothing saved. */
+export class CheckpointLimitError extends DomainError {
+  constructor(max: number, names: string[]) {
+    super(
+      `You already have ${max} checkpoints (${names.join(', ')}), the most allowed. Delete one, or save under an existing name to replace it.`,
+      { status: 409 },
+    );
+  }
+}

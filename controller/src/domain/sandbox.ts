@@ -3,6 +3,15 @@ import type { SandboxConnection } from '../database/sandbox-connection';
 /** How a user got their container: from the warm pool, started for them, or found at start-up. */
 export type ProvisionSource = 'pool' | 'cold' | 'adopted';
 
+/** What a wake (or a reset to a checkpoint) restored, told to the user once. */
+export interface WakeReport {
+  savedAt: Date;
+  bytes: number;
+  ms: number;
+  /** The checkpoint's name; undefined for the hibernation archive. */
+  name?: string;
+}
+
 /** A user's running container, as the controller tracks it. */
 export class Sandbox {
   active = 0;
@@ -12,6 +21,10 @@ export class Sandbox {
   warmClient?: SandboxConnection;
   /** Once gone: what happened to it, as the end of "the sandbox …" (for a statement it cut short). */
   endedBecause?: string;
+  /** Being saved for hibernation: new requests wait for the user's lock instead of using it. */
+  hibernating = false;
+  /** Set when this container's database was restored from an archive; the next exec reports it. */
+  restored?: WakeReport;
 
   constructor(
     readonly name: string,

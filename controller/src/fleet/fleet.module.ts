@@ -5,6 +5,11 @@ import { CurrentImage } from './current-image';
 import { DeathNotices } from './death-notices';
 import { FleetService } from './fleet.service';
 import { FleetStats } from './fleet-stats';
+import { Hibernation } from './hibernation';
+import { SandboxArchiver } from '../archive/sandbox-archiver';
+import { UsageRecorder } from './usage-recorder';
+import { ArchiveRetention, LiveSandboxes } from '../archive/retention';
+import { FleetLiveSandboxes } from './fleet-live-sandboxes';
 import { Provisioner } from './provisioner';
 import { Reaper } from './reaper';
 import { Recovery } from './recovery';
@@ -16,7 +21,7 @@ import { WarmPool } from './warm-pool';
 
 /**
  * The fleet of sandbox containers. Needs from a global module: AppConfig, JsonLogger, Clock,
- * MetricsService, ContainerRuntime and SandboxConnector. Others use FleetService only.
+ * MetricsService, ContainerRuntime, SandboxConnector, ControlStore and ArchiveStore. Others use FleetService only.
  */
 @Module({
   providers: [
@@ -26,7 +31,12 @@ import { WarmPool } from './warm-pool';
     DeathNotices,
     FleetService,
     FleetStats,
+    Hibernation,
     Provisioner,
+    SandboxArchiver,
+    UsageRecorder,
+    ArchiveRetention,
+    { provide: LiveSandboxes, useClass: FleetLiveSandboxes },
     Reaper,
     Recovery,
     Retirement,

@@ -11,6 +11,9 @@ import { BackgroundTasks } from './background-tasks';
 import { CurrentImage } from './current-image';
 import { DeathNotice, DeathNotices } from './death-notices';
 import { FleetStats, FleetStatsView } from './fleet-stats';
+import { Hibernation } from './hibernation';
+import { UsageRecorder } from './usage-recorder';
+import { ArchiveRetention } from '../archive/retention';
 import { Provisioner } from './provisioner';
 import { ReapCandidate, Reaper } from './reaper';
 import { Recovery } from './recovery';
@@ -21,6 +24,8 @@ import { SandboxRegistry } from './sandbox-registry';
 import { UserLock } from './user-lock';
 import { PoolStatus, WarmPool } from './warm-pool';
 
+const ARCHIVE_SWEEP_EVERY_MS = 5 * 60_000;
+
 /**
  * The fleet's one entry point for the rest of the controller (sessions, admin, health): a user's
  * sandbox by user id, under that user's lock. It also runs the fleet's life: the event stream,
@@ -30,6 +35,7 @@ import { PoolStatus, WarmPool } from './warm-pool';
 export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   private subs: Subscription[] = [];
   private stopped = false;
+  private lastArchiveSweep = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -46,6 +52,9 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly image: CurrentImage,
     private readonly fleetStats: FleetStats,
     private readonly background: BackgroundTasks,
+    private readonly hibernation: Hibernation,
+    private readonly usage: UsageRecorder,
+    private readonly retention: ArchiveRetention,
     private readonly clock: Clock,
     private readonly log: JsonLogger,
   ) {}
@@ -73,6 +82,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     this.subs.forEach((s) => s.unsubscribe());
+    if (this.config.hibernate && this.config.hibernateOnShutdown) await this.hibernateAll('shutdown');
     await this.pool.stop();
     for (const sb of this.registry.list()) {
       await sb
@@ -109,7 +119,9 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   release(sb: Sandbox): void {
-    this.registry.release(sb, this.clock.now());
+    const now = this.clock.now();
+    this.registry.release(sb, now);
+    if (sb.userId) this.usage.touch(sb.userId, now);
   }
 
   /** The death notice for the user's previous sandbox, once. */
@@ -120,7 +132,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   async ensure(userId: string): Promise<Sandbox> {
     const name = this.nameFor(userId);
     const existing = this.registry.get(name);
-    if (existing && !existing.gone) {
+    if (existing && !existing.gone && !existing.hibernating) {
       existing.userId ??= userId;
       return existing;
     }
@@ -132,23 +144,92 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  /** Replaces the user's container with a fresh one and returns when the new one answers. */
-  async reset(userId: string): Promise<Sandbox> {
+  /**
+   * Replaces the user's container with a fresh one — an empty database, or the named checkpoint
+   * restored into it — and returns when it answers. The user's hibernation archive goes (reset
+   * is what wipes a user's data); their checkpoints stay.
+   */
+  async reset(userId: string, checkpoint?: string): Promise<Sandbox> {
     const name = this.nameFor(userId);
     await this.recovery.untilAdopted(name);
-    return this.lock.run(name, () => this.provisioner.reset(name, userId));
+    return this.lock.run(name, async () => {
+      // A missing or damaged checkpoint is refused before anything is wiped.
+      if (checkpoint !== undefined) await this.hibernation.verifyCheckpoint(userId, checkpoint);
+      await this.hibernation.discardHibernation(userId);
+      const sb = await this.provisioner.reset(name, userId);
+      if (checkpoint === undefined) return sb;
+      try {
+        sb.restored = await this.hibernation.restoreCheckpoint(sb, userId, checkpoint);
+      } catch (e) {
+        this.retirement.markDead(sb, 'unresponsive', 'the checkpoint could not be restored');
+        throw e;
+      }
+      return sb;
+    });
   }
 
-  /** Removes the user's sandbox (admin). Returns false when there was none. */
+  // ---- hibernation and checkpoints (fleet/hibernation.ts does the work) ----------------------
+
+  /** Saves the user's sandbox and removes it (admin, drain). */
+  async hibernateUser(userId: string, reason: ReapReason = 'admin'): Promise<'hibernated' | 'none' | 'busy' | 'failed' | 'already'> {
+    const name = this.nameFor(userId);
+    await this.recovery.untilAdopted(name);
+    return this.lock.run(name, async () => {
+      const sb = this.registry.get(name);
+      if (!sb || sb.gone) return (await this.hibernation.isHibernated(userId)) ? 'already' : 'none';
+      if (sb.active > 0) return 'busy';
+      return (await this.hibernation.hibernate(sb, reason)) ? 'hibernated' : 'failed';
+    });
+  }
+
+  /** Hibernates every idle sandbox, a few at a time (shutdown, drain with hibernate). */
+  async hibernateAll(reason: 'shutdown' | 'drain'): Promise<number> {
+    const queue = this.registry.list().filter((sb) => sb.userId && sb.active === 0 && !sb.gone);
+    let done = 0;
+    const worker = async () => {
+      for (let sb = queue.shift(); sb; sb = queue.shift()) {
+        const target = sb;
+        if (await this.lock.run(target.name, () => this.hibernation.hibernate(target, reason))) done++;
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    return done;
+  }
+
+  async saveCheckpoint(userId: string, checkpoint: string) {
+    const sb = await this.ensure(userId);
+    return this.lock.run(sb.name, () => this.hibernation.checkpoint(sb, userId, checkpoint));
+  }
+
+  checkpoints(userId: string) {
+    return this.hibernation.checkpoints(userId);
+  }
+
+  deleteCheckpoint(userId: string, checkpoint: string): Promise<boolean> {
+    return this.lock.run(this.nameFor(userId), () => this.hibernation.deleteCheckpoint(userId, checkpoint));
+  }
+
+  /** The user's hibernation archive when they are hibernated (status), else null. */
+  async savedDatabase(userId: string) {
+    return (await this.hibernation.isHibernated(userId)) ? this.hibernation.hibernationArchive(userId) : null;
+  }
+
+  /** The restore in progress for the user, if any (status: "restoring your database…"). */
+  wakeProgress(userId: string) {
+    return this.hibernation.progress(this.nameFor(userId));
+  }
+
+  /** Removes the user's sandbox and every saved database of theirs (admin). False when there was neither. */
   async removeUser(userId: string, reason: ReapReason = 'removed'): Promise<boolean> {
     const name = this.nameFor(userId);
     await this.recovery.untilAdopted(name);
     return this.lock.run(name, async () => {
       const sb = this.registry.get(name);
       const id = sb?.containerId ?? (await this.runtime.inspect(name))?.id;
-      if (!id) return false;
-      await this.retirement.retire(id, sb, reason);
-      return true;
+      if (id) await this.retirement.retire(id, sb, reason);
+      const archives = await this.hibernation.forget(userId);
+      this.usage.forget(userId);
+      return !!id || archives > 0;
     });
   }
 
@@ -208,6 +289,14 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.background.settle();
   }
 
+  /** Retention walks the archive directory: every few minutes is plenty (it counts in days). */
+  private async sweepArchives(): Promise<void> {
+    const now = this.clock.now();
+    if (now - this.lastArchiveSweep < ARCHIVE_SWEEP_EVERY_MS) return;
+    this.lastArchiveSweep = now;
+    await this.retention.sweep(new Date(now));
+  }
+
   /** Every SANDBOX_REAP_INTERVAL: recover (until it once succeeds) or reconcile, sweep, refill. */
   private async tick(): Promise<void> {
     if (this.stopped) return;
@@ -217,6 +306,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
       await this.reaper.sweep();
       await this.image.refresh();
       this.pool.refill();
+      await this.sweepArchives();
     } catch (e) {
       this.log.event('warn', 'fleet', 'sweep failed', { error: (e as Error).message });
     }

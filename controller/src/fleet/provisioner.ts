@@ -14,8 +14,10 @@ import { ContainerStarter } from './container-starter';
 import { CurrentImage } from './current-image';
 import { DeathNotices } from './death-notices';
 import { FleetStats } from './fleet-stats';
+import { Hibernation } from './hibernation';
 import { Retirement } from './retirement';
 import { SandboxRegistry } from './sandbox-registry';
+import { UserLock } from './user-lock';
 import { WarmPool } from './warm-pool';
 
 /**
@@ -33,9 +35,11 @@ export class Provisioner {
     private readonly pool: WarmPool,
     private readonly starter: ContainerStarter,
     private readonly retirement: Retirement,
+    private readonly hibernation: Hibernation,
     private readonly deaths: DeathNotices,
     private readonly stats: FleetStats,
     private readonly image: CurrentImage,
+    private readonly lock: UserLock,
     private readonly clock: Clock,
     private readonly log: JsonLogger,
   ) {}
@@ -58,6 +62,13 @@ export class Provisioner {
    * One that does not answer is retired and its user told why on the next exec: null.
    */
   async adopt(info: ContainerInfo, userId: string | undefined): Promise<Sandbox | null> {
+    if (userId && (await this.hibernation.isHibernated(userId))) {
+      // The user's database is in their archive: this container is older than it (a hibernate
+      // interrupted after the save, or a wake interrupted before the flag cleared). Not adopted.
+      this.log.event('info', 'fleet', 'removing a stale container of a hibernated user', { user: userId, container: info.name });
+      await this.retirement.retire(info.id, undefined, 'stale');
+      return null;
+    }
     let client: SandboxConnection;
     try {
       client = await adoptionConnection(this.connector, info, this.config.readyTimeoutMs);
@@ -92,15 +103,29 @@ export class Provisioner {
           throw e;
         }
       }
+      await this.wake(sb, userId);
       const ms = this.clock.now() - started;
       const source = sb.source === 'pool' ? 'pool' : 'cold';
       this.stats.recordProvision(source, ms);
       this.registry.register(sb);
-      this.log.event('info', 'fleet', 'sandbox ready', { user: userId, container: name, source, ms });
+      this.log.event('info', 'fleet', 'sandbox ready', { user: userId, container: name, source, ms, restored: !!sb.restored });
       return sb;
     } finally {
       this.registry.endProvisioning(name);
       this.pool.refill();
+    }
+  }
+
+  /** A hibernated user's database goes into their new container before anyone can use it. */
+  private async wake(sb: Sandbox, userId: string): Promise<void> {
+    try {
+      sb.restored = await this.hibernation.wakeInto(sb, userId);
+    } catch (e) {
+      sb.takeWarmClient()
+        ?.end()
+        .catch(warnOnFailure(this.log, 'fleet', 'closing a connection failed', { container: sb.name }));
+      await this.retirement.retire(sb.containerId, undefined, 'stale');
+      throw e;
     }
   }
 
@@ -114,7 +139,10 @@ export class Provisioner {
     if (decision.kind === 'full') throw new CapacityError(decision.retryAfterSeconds);
     const lru = decision.sandbox;
     this.log.event('info', 'fleet', 'evicting least recently used sandbox', { user: lru.userId, container: lru.name });
-    await this.retirement.retire(lru.containerId, lru, 'evicted');
+    if (!this.config.hibernate) return this.retirement.retire(lru.containerId, lru, 'evicted');
+    // Saved first, under that user's lock; a sandbox that cannot be saved is not destroyed.
+    const saved = await this.lock.run(lru.name, () => this.hibernation.hibernate(lru, 'evicted'));
+    if (!saved && !lru.gone) throw new CapacityError(30);
   }
 
   private async claimFromPool(name: string, userId: string): Promise<Sandbox | 'conflict' | null> {

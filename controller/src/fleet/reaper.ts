@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import type { ReapReason } from './retire-reasons';
+import { Hibernation } from './hibernation';
 import { Retirement } from './retirement';
 import { SandboxRegistry } from './sandbox-registry';
+import { UserLock } from './user-lock';
 
 export interface ReapCandidate {
   userId?: string;
@@ -12,13 +14,18 @@ export interface ReapCandidate {
   idleMs: number;
 }
 
-/** The culler: removes sandboxes idle past SANDBOX_IDLE_TIMEOUT or older than SANDBOX_MAX_LIFETIME. */
+/**
+ * The culler: sandboxes idle past SANDBOX_IDLE_TIMEOUT or older than SANDBOX_MAX_LIFETIME are
+ * hibernated (saved, then removed; SANDBOX_HIBERNATE=off: removed).
+ */
 @Injectable()
 export class Reaper {
   constructor(
     private readonly config: AppConfig,
     private readonly registry: SandboxRegistry,
     private readonly retirement: Retirement,
+    private readonly hibernation: Hibernation,
+    private readonly lock: UserLock,
     private readonly clock: Clock,
   ) {}
 
@@ -38,7 +45,9 @@ export class Reaper {
       for (const c of found) {
         // Looked up again: a request may have claimed it, or it died, while earlier ones were retired.
         const sb = this.registry.get(c.container);
-        if (sb && sb.active === 0 && !sb.gone) await this.retirement.retire(sb.containerId, sb, c.reason);
+        if (!sb || sb.active > 0 || sb.gone) continue;
+        if (this.config.hibernate && sb.userId) await this.lock.run(sb.name, () => this.hibernation.hibernate(sb, c.reason));
+        else await this.retirement.retire(sb.containerId, sb, c.reason);
       }
     }
     return found;

@@ -1,5 +1,17 @@
 /** Why the fleet removed a sandbox (the `reason` of `sandbox removed` and of pgsbx_reaps_total). */
-export type ReapReason = 'idle' | 'lifetime' | 'evicted' | 'reset' | 'removed' | 'died' | 'admin' | 'unresponsive';
+export type ReapReason =
+  | 'idle'
+  | 'lifetime'
+  | 'evicted'
+  | 'reset'
+  | 'removed'
+  | 'died'
+  | 'admin'
+  | 'unresponsive'
+  | 'shutdown'
+  | 'drain'
+  /** A container that must not serve: older than its user's archive, or a restore into it failed. */
+  | 'stale';
 
 /** What a statement cut short by a retirement is told ("the sandbox …"). */
 export const RETIRED_BECAUSE: Record<ReapReason, string> = {
@@ -11,6 +23,9 @@ export const RETIRED_BECAUSE: Record<ReapReason, string> = {
   died: 'stopped',
   admin: 'was removed by an operator',
   unresponsive: 'did not respond and was replaced',
+  shutdown: 'was saved and stopped because the controller is shutting down',
+  drain: 'was saved and stopped by an operator (drain)',
+  stale: 'was replaced by your saved database',
 };
 
 /** Why a sandbox died, as the end of "the sandbox …" (`cause`: oom, unresponsive, unstoppable, or the engine's exit reason). */

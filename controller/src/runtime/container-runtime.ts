@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream';
 import { Observable } from 'rxjs';
 
 /** What the fleet asks for; each runtime turns it into its own hardened container. */
@@ -60,6 +61,22 @@ export interface RuntimeEvent {
   exitCode?: number;
 }
 
+/** What `exec` feeds a command and where its output goes. */
+export interface ExecOptions {
+  /** The command's stdin; it sees end-of-file when this ends. Without it, stdin is closed at once. */
+  stdin?: Readable;
+  /** Receives the command's stdout (with backpressure). Without it, stdout is discarded. */
+  stdout?: Writable;
+  /** Stops the command's streams (and so, by a broken pipe, the command) when it fires. */
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  /** The command's stderr, at most 64 KiB of it. */
+  stderr: string;
+}
+
 // A domain error (it carries its 503): thrown here, answered by the HTTP filter.
 export { RuntimeUnavailableError } from '../domain/errors';
 export class NameConflictError extends Error {}
@@ -88,6 +105,12 @@ export abstract class ContainerRuntime {
    * container was removed without its volumes); returns how many.
    */
   abstract pruneSocketVolumes(labels: Record<string, string>): Promise<number>;
+  /**
+   * Runs a command of the image inside a running container as its own user (uid 999), streaming
+   * stdin in and stdout out through the controller: how archives travel (docs/HIBERNATION.md),
+   * so no runtime needs a path on the sandbox's host. Resolves when the command has ended.
+   */
+  abstract exec(id: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
   /**
    * Makes the control database's container run: creates it when missing (its named data volume
    * outlives the container), starts it when stopped; idempotent, also when two controllers race.

@@ -10,12 +10,15 @@ import {
   ContainerNotFoundError,
   ContainerRuntime,
   ContainerStats,
+  ExecOptions,
+  ExecResult,
   ControlDatabaseSpec,
   NameConflictError,
   RuntimeEvent,
   RuntimeUnavailableError,
   SandboxContainerSpec,
 } from './container-runtime';
+import { dockerExec } from './docker-exec';
 import { SANDBOX_PG_UID as PG_UID, SOCKET_MOUNT } from './sandbox-socket';
 
 /**
@@ -240,6 +243,10 @@ export class DockerRuntime extends ContainerRuntime {
   async logs(id: string, tail: number): Promise<string> {
     const buf = await this.call('logs', id, () => this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }));
     return demuxLogs(buf);
+  }
+
+  exec(id: string, argv: string[], opts?: ExecOptions): Promise<ExecResult> {
+    return this.call('exec', id, () => dockerExec(this.docker, id, argv, opts));
   }
 
   events(labels: Record<string, string>): Observable<RuntimeEvent> {

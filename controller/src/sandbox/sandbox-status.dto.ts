@@ -1,8 +1,9 @@
 // A user's view of their sandbox for the OpenAPI document; each class implements its contract type.
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { CancelOutcome, CancelResult, SandboxLimits, SandboxState, SandboxStatus } from '@pgsbx/contract';
+import { SavedDatabaseDto, WakeProgressDto } from './checkpoint.dto';
 
-const STATES: SandboxState[] = ['none', 'starting', 'ready', 'busy'];
+const STATES: SandboxState[] = ['none', 'starting', 'ready', 'busy', 'hibernated', 'waking'];
 const OUTCOMES: CancelOutcome[] = ['cancelled', 'terminated', 'replaced', 'idle'];
 
 @ApiSchema({ name: 'SandboxLimits' })
@@ -24,6 +25,12 @@ export class SandboxLimitsDto implements SandboxLimits {
 
   @ApiProperty({ type: 'integer' })
   memoryBytes!: number;
+
+  @ApiProperty({ type: 'integer' })
+  maxCheckpoints!: number;
+
+  @ApiProperty({ type: 'integer', description: "All of a user's saved databases together (SANDBOX_ARCHIVE_MAX)." })
+  archiveMaxBytes!: number;
 }
 
 @ApiSchema({ name: 'SandboxStatus' })
@@ -45,6 +52,12 @@ export class SandboxStatusDto implements SandboxStatus {
 
   @ApiPropertyOptional({ format: 'date-time' })
   idleExpiresAt?: string;
+
+  @ApiPropertyOptional({ type: SavedDatabaseDto, description: 'While hibernated: the saved database the next exec restores.' })
+  saved?: SavedDatabaseDto;
+
+  @ApiPropertyOptional({ type: WakeProgressDto, description: 'While waking: the restore under way.' })
+  waking?: WakeProgressDto;
 
   @ApiProperty({ type: [String], description: 'The open SQL sessions ("main", …).' })
   sessions!: string[];

@@ -8,6 +8,7 @@ import { MetricsService } from '../common/metrics.service';
 import { ExecRequestDto, SessionRequestDto } from './exec-request.dto';
 import { EXEC_RESPONSE_SCHEMA } from './sandbox-result.dto';
 import { CancelResultDto, SandboxStatusDto } from './sandbox-status.dto';
+import { ResetRequestDto } from './checkpoint.dto';
 import { writeJson } from './result-writer';
 import { ExecOutcome, SandboxService, SandboxStatus } from './sandbox.service';
 
@@ -37,6 +38,8 @@ export class SandboxController {
       stop();
     }
     if (outcome.replaced) res.setHeader('X-Sandbox-Replaced', outcome.replaced);
+    if (outcome.restored)
+      res.setHeader('X-Sandbox-Restored', `${Math.round(outcome.restored.ms)}ms; saved=${outcome.restored.savedAt.toISOString()}`);
     res.status(200).setHeader('Content-Type', 'application/json; charset=utf-8');
     await writeJson(res, outcome.results satisfies SandboxResult[]);
   }
@@ -44,13 +47,13 @@ export class SandboxController {
   @Post('reset')
   @HttpCode(200)
   @ApiOkResponse({ type: SandboxStatusDto })
-  reset(@CurrentUser() user: AuthUser): Promise<SandboxStatus> {
-    return this.sandboxes.reset(user.userId);
+  reset(@CurrentUser() user: AuthUser, @Body() body: ResetRequestDto): Promise<SandboxStatus> {
+    return this.sandboxes.reset(user.userId, body.checkpoint);
   }
 
   @Get()
   @ApiOkResponse({ type: SandboxStatusDto })
-  status(@CurrentUser() user: AuthUser): SandboxStatus {
+  status(@CurrentUser() user: AuthUser): Promise<SandboxStatus> {
     return this.sandboxes.status(user.userId);
   }
 

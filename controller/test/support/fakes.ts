@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Observable, Subject, VirtualTimeScheduler } from 'rxjs';
 import { Clock } from '../../src/common/clock';
 import {
@@ -5,6 +6,8 @@ import {
   ContainerNotFoundError,
   ContainerRuntime,
   ContainerStats,
+  ExecOptions,
+  ExecResult,
   ControlDatabaseSpec,
   NameConflictError,
   RuntimeEvent,
@@ -55,6 +58,38 @@ export class FakeRuntime extends ContainerRuntime {
   async pruneSocketVolumes(): Promise<number> {
     return 0;
   }
+  /** What exec runs: `cat` and `sh -c 'echo X >&2; exit N'` by default (the contract's commands); tests add others. */
+  execHandler: (id: string, argv: string[], stdin: Buffer) => Promise<{ stdout?: Buffer; exitCode: number; stderr?: string }> = async (
+    _id,
+    argv,
+    stdin,
+  ) => {
+    if (argv.length === 1 && argv[0] === 'cat') return { stdout: stdin, exitCode: 0 };
+    // The image's Postgres tools, as the fleet's hibernation uses them (sandbox-archiver.ts).
+    if (argv[0].endsWith('/pg_dump')) return { stdout: Buffer.from(`PGDMP fake dump of ${_id}`), exitCode: 0 };
+    if (argv[0].endsWith('/pg_restore') && argv.includes('-l')) {
+      return stdin.subarray(0, 5).toString() === 'PGDMP'
+        ? { stdout: Buffer.from(';\n1; 0 0 TABLE public t sandbox\n'), exitCode: 0 }
+        : { exitCode: 1, stderr: 'pg_restore: error: input file does not appear to be a valid archive\n' };
+    }
+    if (argv[0] === '/usr/local/bin/pgsbx-restore') return { exitCode: 0 };
+    const m = argv[0] === 'sh' && argv[1] === '-c' ? /^echo (\S+) >&2; exit (\d+)$/.exec(argv[2] ?? '') : null;
+    if (m) return { exitCode: Number(m[2]), stderr: `${m[1]}\n` };
+    return { exitCode: 127, stderr: `${argv[0]}: not found\n` };
+  };
+  execs: string[][] = [];
+  async exec(id: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const c = this.containers.get(id) ?? this.byName(id);
+    if (!c || !c.running) throw new ContainerNotFoundError(id);
+    this.execs.push(argv);
+    const stdin = opts.stdin ? await readAll(opts.stdin) : Buffer.alloc(0);
+    const out = await this.execHandler(c.id, argv, stdin);
+    if (opts.stdout) {
+      if (out.stdout?.length) opts.stdout.write(out.stdout);
+      opts.stdout.end();
+    }
+    return { exitCode: out.exitCode, stderr: out.stderr ?? '' };
+  }
   async ensureControlDatabase(spec: ControlDatabaseSpec): Promise<{ socketDir: string }> {
     const existing = this.byName(spec.name);
     if (existing) {
@@ -95,6 +130,12 @@ export class FakeRuntime extends ContainerRuntime {
     if (oom) this.events$.next({ kind: 'oom', id: c.id, name: c.name });
     this.events$.next({ kind: 'die', id: c.id, name: c.name, exitCode: 137 });
   }
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(parts);
 }
 
 /** The fake connector lives in fake-sandbox-connector.ts; this name stays for the fleet's specs. */

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
 import { ContainerNotFoundError, ContainerRuntime, NameConflictError, SandboxContainerSpec } from '../../src/runtime/container-runtime';
 
 export interface RuntimeUnderContract {
@@ -64,6 +66,20 @@ export function describeRuntimeContract(what: string, setUp: () => Promise<Runti
       expect(await sut.runtime.inspect(spec('b').name)).toBeNull();
       await expect(sut.runtime.rename(b.id, spec('a').name)).rejects.toBeInstanceOf(NameConflictError);
       await expect(sut.runtime.rename('0123456789ab-missing', spec('c').name)).rejects.toBeInstanceOf(ContainerNotFoundError);
+    });
+
+    it('execs a command in the container: stdin in, stdout out (a megabyte round trip), exit code and stderr', async () => {
+      const a = await sut.runtime.inspect(spec('a').name);
+      const input = randomBytes(1024 * 1024);
+      const out: Buffer[] = [];
+      const sink = new PassThrough();
+      sink.on('data', (c: Buffer) => out.push(c));
+      const ok = await sut.runtime.exec(a!.id, ['cat'], { stdin: Readable.from([input]), stdout: sink });
+      expect(ok.exitCode).toBe(0);
+      expect(Buffer.concat(out).equals(input)).toBe(true);
+      const failed = await sut.runtime.exec(a!.id, ['sh', '-c', 'echo oops >&2; exit 3']);
+      expect(failed).toEqual({ exitCode: 3, stderr: 'oops\n' });
+      await expect(sut.runtime.exec('0123456789ab-missing', ['cat'])).rejects.toBeInstanceOf(ContainerNotFoundError);
     });
 
     it('removes: gone from inspect, list and stats; removing again is no error', async () => {

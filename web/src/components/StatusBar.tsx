@@ -104,7 +104,15 @@ function RemoteState({ status, busy }: { status: SandboxStatus | null; busy: boo
   }, []);
   if (!status) return <span className="state muted">connecting…</span>;
   const state = busy ? 'busy' : status.state;
-  const label = { none: 'no sandbox yet (starts on first run)', starting: 'starting…', ready: 'ready', busy: 'busy' }[state] ?? state;
+  const labels: Record<SandboxStatus['state'], string> = {
+    none: 'no sandbox yet (starts on first run)',
+    starting: 'starting…',
+    ready: 'ready',
+    busy: 'busy',
+    hibernated: 'hibernated — your database is saved; it comes back on the next run',
+    waking: 'restoring your database…',
+  };
+  const label = labels[state] ?? state;
   let expiry: string | null = null;
   if (status.idleExpiresAt && !busy && status.state === 'ready') {
     const left = Math.max(0, Date.parse(status.idleExpiresAt) - now);

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { ContainerRuntime } from '../runtime/container-runtime';
+import { SOCKET_MOUNT } from '../runtime/sandbox-socket';
+import { ArchiveStore, StoredArchive } from './archive-store';
+import { restoreList } from './toc-list';
+
+const BIN = '/usr/lib/postgresql/17/bin';
+/** A restore list is a few lines per object; anything near this is not a list we made. */
+const MAX_TOC_BYTES = 32 * 1024 * 1024;
+
+/** pg_dump or pg_restore failed: the message carries their stderr (for the log). */
+export class ArchiveToolError extends Error {}
+
+/**
+ * Saves a sandbox's database into the ArchiveStore and restores one into a sandbox, with the
+ * image's own client binaries run inside the container (ContainerRuntime.exec) and the bytes
+ * streamed through the controller. Both log in as the user's role `sandbox`, never a superuser:
+ * pg_dump reads only what the user can read, and a restore is the user's own SQL replayed with the
+ * user's rights (docs/HIBERNATION.md says why this mechanism and not a copy of the data directory).
+ */
+@Injectable()
+export class SandboxArchiver {
+  constructor(
+    private readonly runtime: ContainerRuntime,
+    private readonly archives: ArchiveStore,
+  ) {}
+
+  /**
+   * `pg_dump -Fc` (zstd) of the user's database into a new archive, then checked: the dump ended
+   * cleanly and its table of contents reads back. On any failure nothing is left in the store.
+   */
+  async save(containerId: string, userId: string, maxBytes: number): Promise<StoredArchive> {
+    const out = new PassThrough();
+    const writing = this.archives.write(userId, out, maxBytes);
+    const aborter = new AbortController();
+    // The store stops reading when the quota is passed: stop pg_dump too.
+    writing.catch(() => aborter.abort());
+    const dumping = this.runtime.exec(
+      containerId,
+      [`${BIN}/pg_dump`, '-h', SOCKET_MOUNT, '-U', 'sandbox', '-d', 'sandbox', '-Fc', '-Z', 'zstd:1', '--lock-wait-timeout=10s'],
+      { stdout: out, signal: aborter.signal },
+    );
+    const [dumped, stored] = await Promise.allSettled([dumping, writing]);
+    if (stored.status === 'rejected') throw stored.reason;
+    const archive = stored.value;
+    try {
+      if (dumped.status === 'rejected') throw dumped.reason;
+      if (dumped.value.exitCode !== 0)
+        throw new ArchiveToolError(`pg_dump failed (exit ${dumped.value.exitCode}): ${dumped.value.stderr.trim()}`);
+      await this.tableOfContents(containerId, archive);
+      return archive;
+    } catch (e) {
+      await this.archives.remove(archive.key);
+      throw e;
+    }
+  }
+
+  /**
+   * Restores `archive` into the (fresh) container's database in one transaction, as the user's
+   * role. The archive is checked against its checksum before any of it is sent.
+   */
+  async restore(containerId: string, archive: StoredArchive): Promise<void> {
+    const list = Buffer.from(restoreList(await this.tableOfContents(containerId, archive)), 'utf8');
+    const body = await this.archives.open(archive.key, archive);
+    const stdin = Readable.from(withHeader(list, body));
+    const res = await this.runtime.exec(containerId, ['/usr/local/bin/pgsbx-restore'], { stdin });
+    if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore failed (exit ${res.exitCode}): ${res.stderr.trim()}`);
+  }
+
+  /** `pg_restore -l` of the archive, run in the container: proves the archive reads back. */
+  private async tableOfContents(containerId: string, archive: StoredArchive): Promise<string> {
+    const body = await this.archives.open(archive.key, archive);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (size > MAX_TOC_BYTES) return done(new ArchiveToolError('the archive table of contents is too large'));
+        chunks.push(chunk);
+        done();
+      },
+    });
+    const res = await this.runtime.exec(containerId, [`${BIN}/pg_restore`, '-l'], { stdin: body, stdout: sink });
+    if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore -l failed (exit ${res.exitCode}): ${res.stderr.trim()}`);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+}
+
+/** What pgsbx-restore reads: the list's byte length on a line, the list, then the archive. */
+async function* withHeader(list: Buffer, body: Readable): AsyncGenerator<Buffer> {
+  yield Buffer.from(`${list.length}\n`, 'utf8');
+  yield list;
+  for await (const chunk of body) yield chunk as Buffer;
+}

@@ -1,0 +1,83 @@
+import type Docker from 'dockerode';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ExecOptions, ExecResult } from './container-runtime';
+
+const MAX_STDERR = 64 * 1024;
+
+/**
+ * `docker exec` over the Engine API with stdin, stdout and stderr streamed: the hijacked
+ * connection carries stdin up and a multiplexed stdout/stderr down (8-byte frame headers). The
+ * frames are split here rather than with dockerode's demuxStream, which ignores backpressure: a
+ * 100 MB dump must not pile up in the controller's memory when the archive's disk is slower.
+ */
+export async function dockerExec(docker: Docker, id: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  const container = docker.getContainer(id);
+  const exec = await container.exec({ Cmd: argv, AttachStdin: !!opts.stdin, AttachStdout: true, AttachStderr: true, Tty: false });
+  const stream = (await exec.start({ hijack: true, stdin: !!opts.stdin })) as NodeJS.ReadWriteStream & { destroy(err?: Error): void };
+  const abort = () => stream.destroy(new Error('exec aborted'));
+  opts.signal?.addEventListener('abort', abort, { once: true });
+  let stderr = '';
+  const demux = new FrameSplitter(opts.stdout, (chunk) => {
+    if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8').slice(0, MAX_STDERR - stderr.length);
+  });
+  try {
+    const sending = opts.stdin
+      ? pipeline(
+          opts.stdin,
+          new Writable({
+            write: (c: Buffer, _e, cb) => (stream.write(c) ? cb() : stream.once('drain', () => cb())),
+            final: (cb) => (stream.end(), cb()),
+          }),
+        )
+      : Promise.resolve();
+    // The command may end before reading all of stdin (an error): its stdin then breaks; that is
+    // the command's failure, reported by its exit code, not ours.
+    const sent = sending.catch((e: Error) => e);
+    await pipeline(stream, demux);
+    // Output ended, so the command has: stop feeding it (pg_restore -l reads only the start).
+    if (opts.stdin && !opts.stdin.readableEnded) opts.stdin.destroy();
+    const sendError = await sent;
+    const { ExitCode } = await exec.inspect();
+    if (ExitCode === null && sendError instanceof Error) throw sendError;
+    return { exitCode: ExitCode ?? -1, stderr };
+  } finally {
+    opts.signal?.removeEventListener('abort', abort);
+    if (opts.stdout && !opts.stdout.writableEnded) opts.stdout.end();
+  }
+}
+
+/** Splits Docker's multiplexed stream into stdout (passed on with backpressure) and stderr. */
+class FrameSplitter extends Writable {
+  private pending: Buffer = Buffer.alloc(0);
+
+  constructor(
+    private readonly stdout: Writable | undefined,
+    private readonly onStderr: (chunk: Buffer) => void,
+  ) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.drainFrames(done);
+  }
+
+  private drainFrames(done: (err?: Error | null) => void): void {
+    while (this.pending.length >= 8) {
+      const kind = this.pending[0];
+      const len = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + len) break;
+      const body = this.pending.subarray(8, 8 + len);
+      this.pending = this.pending.subarray(8 + len);
+      if (kind === 2) this.onStderr(body);
+      else if (kind === 1 && this.stdout && !this.stdout.destroyed) {
+        if (!this.stdout.write(body)) {
+          this.stdout.once('drain', () => this.drainFrames(done));
+          return;
+        }
+      }
+    }
+    done();
+  }
+}
