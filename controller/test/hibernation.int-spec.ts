@@ -1,6 +1,7 @@
 import type { RowsResult } from '@pgsbx/contract';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ArchiveRetention } from '../src/archive/retention';
 import { ControlStore } from '../src/control/control-store';
 import { Harness, containersOf, startHarness } from './support/harness';
 import { TABLE_CHECKSUMS_SQL, schemaText } from './support/database-fingerprint';
@@ -152,6 +153,54 @@ describe('Hibernation (real Docker)', () => {
     expect((await h.request('DELETE', '/api/sandbox/checkpoints/c1', t)).status).toBe(404);
     expect((await h.request('POST', '/api/sandbox/checkpoints', t, { name: 'bad name!' })).status).toBe(400);
     expect((await h.request('GET', '/api/sandbox/checkpoints', t)).body.checkpoints.map((c: { name: string }) => c.name)).toEqual(['c2']);
+  });
+});
+
+describe('Hibernation: what cannot come back, and retention (real Docker)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ SANDBOX_WARM_POOL: '0', SANDBOX_RETENTION: '30d' });
+  });
+  afterAll(() => h?.close());
+
+  it("a database that dumps but will not restore (the user's own SQL) is a clear 422 with Postgres' reason, and is kept", async () => {
+    const t = h.token('fragile');
+    // The classic: a check calling a function whose body needs the search_path the restore clears.
+    await h.exec(
+      t,
+      "create table limits (x int); insert into limits values (10); create function small(v int) returns bool language sql as 'select v < (select max(x) from limits)'; create table c (v int check (small(v))); insert into c values (1)",
+    );
+    expect(await h.fleet.hibernateUser('fragile')).toBe('hibernated');
+    const res = await h.exec(t, 'select * from c');
+    expect(res.status).toBe(422);
+    expect(res.body.message).toMatch(
+      /^Your saved database could not be restored \(.*relation "limits" does not exist.*\)\. It is kept unchanged/,
+    );
+    expect((await h.request('GET', '/api/sandbox', t)).body.state).toBe('hibernated');
+    expect(await h.app.get(ControlStore).archive('fragile', 'hibernation', 'latest')).not.toBeNull();
+    // Reset is the way out: an empty database.
+    expect((await h.request('POST', '/api/sandbox/reset', t, {})).status).toBe(200);
+    expect(rows(await h.exec(t, "select count(*)::int as n from pg_tables where schemaname = 'public'"))).toEqual([{ n: 0 }]);
+  });
+
+  it('retention: a user unseen past SANDBOX_RETENTION loses their archives and record; one seen recently keeps them', async () => {
+    const gone = h.token('longgone');
+    const here = h.token('recent');
+    await h.exec(gone, 'create table x (v int)');
+    await h.exec(here, 'create table y (v int)');
+    expect(await h.fleet.hibernateUser('longgone')).toBe('hibernated');
+    expect(await h.fleet.hibernateUser('recent')).toBe('hibernated');
+    const control = h.app.get(ControlStore);
+    const archive = (await control.archive('longgone', 'hibernation', 'latest'))!;
+    // Pretend 'recent' came back yesterday… 31 days from now.
+    const later = Date.now() + 31 * 86_400_000;
+    await control.recordUse('recent', new Date(later - 86_400_000));
+    const report = await h.app.get(ArchiveRetention).sweep(new Date(later));
+    expect(report.expiredUsers).toBe(1);
+    expect(await control.user('longgone')).toBeNull();
+    expect(existsSync(join(h.config.archiveDir, archive.key))).toBe(false);
+    expect((await control.user('recent'))?.hibernated).toBe(true);
+    expect((await h.request('GET', '/api/sandbox', gone)).body.state).toBe('none');
   });
 });
 

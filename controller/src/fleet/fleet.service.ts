@@ -291,6 +291,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Retention walks the archive directory: every few minutes is plenty (it counts in days). */
   private async sweepArchives(): Promise<void> {
+    await this.hibernation.countHibernated();
     const now = this.clock.now();
     if (now - this.lastArchiveSweep < ARCHIVE_SWEEP_EVERY_MS) return;
     this.lastArchiveSweep = now;

@@ -145,6 +145,11 @@ export class Hibernation {
     return removed.length;
   }
 
+  /** Refreshes the pgsbx_hibernated_users gauge from the control store. */
+  async countHibernated(): Promise<void> {
+    this.metrics.hibernated.set((await this.control.users({ hibernated: true })).length);
+  }
+
   hibernationArchive(userId: string): Promise<ArchiveRecord | null> {
     return this.control.archive(userId, 'hibernation', HIBERNATION_NAME);
   }
