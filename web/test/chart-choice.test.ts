@@ -13,11 +13,17 @@ describe('chart type from the column types', () => {
   });
 
   it('a timestamp beats a text column', () => {
-    expect(chooseChart([f('name', 25), f('at', 1184), f('v', 701)], [{ name: 'a', at: '2024-01-01 10:00:00+00', v: 1 }])?.kind).toBe('line');
+    expect(chooseChart([f('name', 25), f('at', 1184), f('v', 701)], [{ name: 'a', at: '2024-01-01 10:00:00+00', v: 1 }])?.kind).toBe(
+      'line',
+    );
   });
 
   it('a text column and numbers: bars per label', () => {
-    expect(chooseChart([f('city', 1043), f('people', 23)], [{ city: 'Oslo', people: 700000 }])).toEqual({ kind: 'bar', x: 'city', y: ['people'] });
+    expect(chooseChart([f('city', 1043), f('people', 23)], [{ city: 'Oslo', people: 700000 }])).toEqual({
+      kind: 'bar',
+      x: 'city',
+      y: ['people'],
+    });
   });
 
   it('two numbers and nothing else: a scatter of the first against the others', () => {

@@ -38,7 +38,10 @@ describe('CSV download', () => {
 
 describe('JSON download', () => {
   it('keeps column order, int8 as strings, NULL as null and json as JSON', () => {
-    const text = toJson(fields, [{ doc: { a: [1] }, name: 'x', id: '9007199254740993' }, { id: '2', name: null }]);
+    const text = toJson(fields, [
+      { doc: { a: [1] }, name: 'x', id: '9007199254740993' },
+      { id: '2', name: null },
+    ]);
     expect(JSON.parse(text)).toEqual([
       { id: '9007199254740993', name: 'x', doc: { a: [1] } },
       { id: '2', name: null, doc: null },
@@ -47,6 +50,9 @@ describe('JSON download', () => {
   });
 
   it('writes NaN and Infinity floats as strings (JSON has no such numbers)', () => {
-    expect(JSON.parse(toJson([{ name: 'f', dataTypeID: 701 }], [{ f: NaN }, { f: -Infinity }]))).toEqual([{ f: 'NaN' }, { f: '-Infinity' }]);
+    expect(JSON.parse(toJson([{ name: 'f', dataTypeID: 701 }], [{ f: NaN }, { f: -Infinity }]))).toEqual([
+      { f: 'NaN' },
+      { f: '-Infinity' },
+    ]);
   });
 });

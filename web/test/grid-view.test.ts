@@ -19,7 +19,12 @@ describe('grid sort and filter', () => {
   });
 
   it('sorts text case-insensitively', () => {
-    expect(viewOrder(fields, rows, '', { column: 'label', dir: 'asc' }).map((i) => rows[i].label)).toEqual(['hundred', 'Nine', 'none', 'ten']);
+    expect(viewOrder(fields, rows, '', { column: 'label', dir: 'asc' }).map((i) => rows[i].label)).toEqual([
+      'hundred',
+      'Nine',
+      'none',
+      'ten',
+    ]);
   });
 
   it('filters on any cell, case-insensitively, NULL included as shown', () => {

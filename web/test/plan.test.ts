@@ -23,9 +23,19 @@ describe('text plans', () => {
 
   it('reads the tree from the indentation and the "->" arrows', () => {
     expect(plan.root.type).toBe('Hash Join');
-    expect(plan.root.children.map((c) => `${c.type} ${c.target ?? ''}`.trim())).toEqual(['Result', 'Seq Scan on a', 'Hash', 'Seq Scan on c']);
+    expect(plan.root.children.map((c) => `${c.type} ${c.target ?? ''}`.trim())).toEqual([
+      'Result',
+      'Seq Scan on a',
+      'Hash',
+      'Seq Scan on c',
+    ]);
     expect(plan.root.children[0].role).toBe('InitPlan 1');
-    expect(plan.root.children[2].children[0]).toMatchObject({ type: 'Index Scan', target: 'using b_pkey on b bb', loops: 4, actualTotalMs: 0.75 });
+    expect(plan.root.children[2].children[0]).toMatchObject({
+      type: 'Index Scan',
+      target: 'using b_pkey on b bb',
+      loops: 4,
+      actualTotalMs: 0.75,
+    });
     expect(plan.root.details).toEqual(['Hash Cond: (a.id = b.id)']);
     expect(plan.root.children[1].details).toEqual(['Filter: (id > 0)', 'Rows Removed by Filter: 2']);
     expect(plan.root.children[3].neverExecuted).toBe(true);
