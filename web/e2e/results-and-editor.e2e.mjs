@@ -157,8 +157,8 @@ describe('results, plans, locks and the editor in the browser', () => {
     await setCell(
       1,
       'create table big as select g as id, g % 10 as k from generate_series(1, 20000) g;\n' +
-        'explain analyze select k, count(*) from big where md5(id::text) like \'a%\' group by k;\n' +
-        'explain (analyze, format json) select k, count(*) from big where md5(id::text) like \'a%\' group by k;',
+        "explain analyze select k, count(*) from big where md5(id::text) like 'a%' group by k;\n" +
+        "explain (analyze, format json) select k, count(*) from big where md5(id::text) like 'a%' group by k;",
     );
     await run(1);
     const text = cell(1).getByTestId('text-plan');

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { ApiClient } from './api/client';
 import { Account } from './components/Account';
 import { HistoryPanel } from './components/HistoryPanel';
@@ -24,10 +24,12 @@ import { useTheme } from './hooks/use-theme';
 import { Cell } from './notebook/Cell';
 import { focusCell } from './notebook/cell-focus';
 import { formatSql } from './notebook/format-sql';
-import { MarkdownCell } from './notebook/MarkdownCell';
 import { LOCAL_NOTEBOOK } from './notebook/query-history';
 import './theme.css';
 import './notebook-extras.css';
+
+// markdown-it comes with the first text cell, not with every page load.
+const MarkdownCell = lazy(() => import('./notebook/MarkdownCell'));
 
 /** The notebook page: the state lives in hooks (src/hooks/), wired together here in dependency order. */
 export function App() {
@@ -179,20 +181,21 @@ export function App() {
         <main className="notebook" data-testid="notebook">
           {notebook.cells.map((c, i) =>
             c.kind === 'markdown' ? (
-              <MarkdownCell
-                key={c.id}
-                id={c.id}
-                index={i}
-                count={notebook.cells.length}
-                text={c.sql}
-                autoFocus={c.id === notebook.focusId}
-                onChange={notebook.change}
-                onToggleKind={notebook.toggleKind}
-                onAdvance={runAndAdvance}
-                onMove={notebook.move}
-                onDelete={notebook.remove}
-                onAddBelow={notebook.addBelow}
-              />
+              <Suspense key={c.id} fallback={<div className="cell muted small">Loading the text cell…</div>}>
+                <MarkdownCell
+                  id={c.id}
+                  index={i}
+                  count={notebook.cells.length}
+                  text={c.sql}
+                  autoFocus={c.id === notebook.focusId}
+                  onChange={notebook.change}
+                  onToggleKind={notebook.toggleKind}
+                  onAdvance={runAndAdvance}
+                  onMove={notebook.move}
+                  onDelete={notebook.remove}
+                  onAddBelow={notebook.addBelow}
+                />
+              </Suspense>
             ) : (
               <Cell
                 key={c.id}

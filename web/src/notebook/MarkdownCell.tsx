@@ -107,3 +107,5 @@ export const MarkdownCell = memo(function MarkdownCell(p: Props) {
     </article>
   );
 });
+
+export default MarkdownCell;
