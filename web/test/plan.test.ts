@@ -80,6 +80,31 @@ describe('text plans', () => {
     expect(p.root.actualTotalMs).toBeUndefined();
   });
 
+  it('a CTE counts inside the CTE Scan that reads it, not twice', () => {
+    // Postgres 18 (PGlite): the CTE's 2.77 ms are inside the CTE Scan's 2.825 ms
+    const p = parseTextPlan(`Sort  (cost=70.00..70.02 rows=9 width=20) (actual time=2.881..2.885 rows=9.00 loops=1)
+  Sort Key: a.id
+  CTE x
+    ->  HashAggregate  (cost=61.00..61.07 rows=7 width=12) (actual time=2.768..2.770 rows=7.00 loops=1)
+          Group Key: a_1.k
+          ->  Seq Scan on a a_1  (cost=0.00..46.00 rows=3000 width=4) (actual time=0.008..0.730 rows=3000.00 loops=1)
+  ->  Hash Join  (cost=0.51..8.79 rows=9 width=20) (actual time=2.864..2.872 rows=9.00 loops=1)
+        Hash Cond: (a.k = x.k)
+        ->  Index Scan using a_id_idx on a  (cost=0.28..8.44 rows=9 width=8) (actual time=0.008..0.011 rows=9.00 loops=1)
+        ->  Hash  (cost=0.14..0.14 rows=7 width=12) (actual time=2.848..2.849 rows=7.00 loops=1)
+              ->  CTE Scan on x  (cost=0.00..0.14 rows=7 width=12) (actual time=2.820..2.825 rows=7.00 loops=1)
+Planning Time: 0.257 ms
+Execution Time: 2.933 ms`)!;
+    const [cte, join] = p.root.children;
+    expect(cte.role).toBe('CTE x');
+    const scan = join.children[1].children[0];
+    const { stats, slowest } = analyzePlan(p);
+    expect(stats.get(scan)?.exclusiveMs).toBeCloseTo(2.825 - 2.77);
+    expect(stats.get(p.root)?.exclusiveMs).toBeCloseTo(2.885 - 2.872);
+    expect(stats.get(cte)?.exclusiveMs).toBeCloseTo(2.77 - 0.73);
+    expect(slowest).toBe(cte);
+  });
+
   it('is null for text that is no plan', () => {
     expect(parseTextPlan('')).toBeNull();
   });

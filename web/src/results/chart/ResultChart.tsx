@@ -63,8 +63,8 @@ function points(
   y: string,
   xOf: (r: Record<string, unknown>, k: number) => number | null,
   numericX: boolean,
-): { x: number; y: number }[] {
-  if (!numericX) return rows.map((r) => toNumber(r[y])) as unknown as { x: number; y: number }[];
+): (number | null)[] | { x: number; y: number }[] {
+  if (!numericX) return rows.map((r) => toNumber(r[y]));
   const out: { x: number; y: number }[] = [];
   rows.forEach((r, k) => {
     const x = xOf(r, k);

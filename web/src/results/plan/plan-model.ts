@@ -53,29 +53,39 @@ export interface PlanAnalysis {
  * Exclusive time as pev2 and explain.dalibo.com count it: a node's time per loop × its loops,
  * minus its children's, never below zero. In a parallel part of the plan the loops include the
  * workers, which ran at the same time: the sum is divided by workers + 1 to stay wall-clock time.
+ * A CTE runs when its CTE Scans pull rows, so its time is inside theirs: it is not taken from the
+ * node it hangs under but from the CTE Scans that read it, in plan order, until it is used up.
  */
 export function analyzePlan(plan: Plan): PlanAnalysis {
   const stats = new Map<PlanNode, NodeStats>();
-  const inclusive = (n: PlanNode, parallel: number): number | undefined => {
-    if (n.neverExecuted) return 0;
-    if (n.actualTotalMs === undefined) return undefined;
-    return (n.actualTotalMs * (n.loops ?? 1)) / parallel;
+  const inclusive = new Map<PlanNode, number>();
+  const cteLeft = new Map<string, number>();
+  const measure = (n: PlanNode, parallel: number) => {
+    const p = n.workers !== undefined && /^Gather/.test(n.type) ? n.workers + 1 : parallel;
+    if (n.neverExecuted) inclusive.set(n, 0);
+    else if (n.actualTotalMs !== undefined) inclusive.set(n, (n.actualTotalMs * (n.loops ?? 1)) / parallel);
+    const cte = cteName(n);
+    if (cte) cteLeft.set(cte, inclusive.get(n) ?? 0);
+    for (const c of n.children) measure(c, p);
   };
+  measure(plan.root, 1);
+
   let slowest: PlanNode | undefined;
   let slowestMs = -1;
-  const walk = (n: PlanNode, parallel: number) => {
-    const p = n.workers !== undefined && /^Gather/.test(n.type) ? n.workers + 1 : parallel;
-    const own = inclusive(n, parallel);
-    let childMs = 0;
-    for (const c of n.children) {
-      walk(c, p);
-      // an InitPlan runs once before its parent starts; it is still inside the parent's time
-      childMs += stats.get(c)?.inclusiveMs ?? 0;
-    }
+  const walk = (n: PlanNode) => {
     const s: NodeStats = {};
+    const own = inclusive.get(n);
     if (own !== undefined) {
+      let exclusive = own;
+      for (const c of n.children) if (!cteName(c)) exclusive -= inclusive.get(c) ?? 0;
+      const scanned = n.type === 'CTE Scan' ? n.target?.replace(/^on /, '').split(' ')[0] : undefined;
+      if (scanned && cteLeft.has(scanned)) {
+        const taken = Math.min(cteLeft.get(scanned)!, Math.max(0, exclusive));
+        cteLeft.set(scanned, cteLeft.get(scanned)! - taken);
+        exclusive -= taken;
+      }
       s.inclusiveMs = own;
-      s.exclusiveMs = Math.max(0, own - childMs);
+      s.exclusiveMs = Math.max(0, exclusive);
       if (s.exclusiveMs > slowestMs) {
         slowestMs = s.exclusiveMs;
         slowest = n;
@@ -85,10 +95,16 @@ export function analyzePlan(plan: Plan): PlanAnalysis {
       s.misestimate = Math.max(n.actualRows, 1) / Math.max(n.planRows, 1);
     }
     stats.set(n, s);
+    for (const c of n.children) walk(c);
   };
-  walk(plan.root, 1);
+  walk(plan.root);
   const totalMs = plan.executionMs ?? stats.get(plan.root)?.inclusiveMs;
   return { stats, slowest, totalMs };
+}
+
+/** "x" for the node a plan labels "CTE x". */
+function cteName(n: PlanNode): string | undefined {
+  return n.role?.startsWith('CTE ') ? n.role.slice(4) : undefined;
 }
 
 /** "12× under" / "3.4× over", or null when the estimate was within a factor of 2. */
