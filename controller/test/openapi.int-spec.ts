@@ -27,7 +27,9 @@ describe('OpenAPI document (real Docker)', () => {
     expect(res.body.openapi).toMatch(/^3\./);
     expect(api.undocumented('200')).toEqual(['GET /metrics']);
     expect(api.undocumented('default')).toEqual([]);
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/sandbox/exec', '/api/sandbox', '/api/admin/sandboxes']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/sandbox/exec', '/api/sandbox', '/api/sandbox/activity', '/api/admin/sandboxes']),
+    );
     expect(res.body.paths['/api/openapi.json']).toBeUndefined();
   });
 

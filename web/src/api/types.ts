@@ -12,6 +12,8 @@ export type {
   SandboxStatus,
   SandboxState,
   SandboxLimits,
+  SandboxActivity,
+  SessionActivity,
   Role,
   WhoAmI as Me,
 } from '@pgsbx/contract';
