@@ -15,6 +15,7 @@ import {
   RuntimeUnavailableError,
   SandboxContainerSpec,
 } from './container-runtime';
+import { containerKind, goneContainerName } from '../domain/sandbox-names';
 import { SANDBOX_PG_UID as PG_UID, SOCKET_MOUNT } from './sandbox-socket';
 
 /**
@@ -124,8 +125,24 @@ export class DockerRuntime extends ContainerRuntime {
     }
   }
 
-  async rename(id: string, newName: string): Promise<void> {
-    await this.call('rename', id, () => this.docker.getContainer(id).rename({ name: newName }));
+  /**
+   * A rename. Docker has no compare-and-swap on a container: the pool check and the rename are two
+   * calls, which is enough while one controller owns the engine (the swarm runtime closes the gap).
+   */
+  async claim(poolId: string, name: string): Promise<void> {
+    const current = await this.inspect(poolId);
+    if (!current || containerKind(this.config.prefix, current.name).kind !== 'pool') {
+      throw new ContainerNotFoundError(`claim: ${poolId} is not a pool container (any more)`);
+    }
+    await this.call('rename', poolId, () => this.docker.getContainer(poolId).rename({ name }));
+  }
+
+  async release(id: string): Promise<void> {
+    try {
+      await this.call('rename', id, () => this.docker.getContainer(id).rename({ name: goneContainerName(this.config.prefix) }));
+    } catch (e) {
+      if (!(e instanceof ContainerNotFoundError)) throw e;
+    }
   }
 
   /** `v`: the anonymous socket volume goes with the container. */
