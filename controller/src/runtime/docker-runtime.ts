@@ -16,6 +16,7 @@ import {
   SandboxContainerSpec,
 } from './container-runtime';
 import { containerKind, goneContainerName } from '../domain/sandbox-names';
+import { demuxLogs, labelFilters } from './docker-wire';
 import { SANDBOX_PG_UID as PG_UID, SOCKET_MOUNT } from './sandbox-socket';
 
 /**
@@ -309,22 +310,6 @@ export class DockerRuntime extends ContainerRuntime {
 /** Host path of the socket volume, from the container's mounts ('' when there is none). */
 function socketDirOf(mounts: { Type: string; Source: string; Destination: string }[] | undefined): string {
   return mounts?.find((m) => m.Type === 'volume' && m.Destination === SOCKET_MOUNT)?.Source ?? '';
-}
-
-function labelFilters(labels: Record<string, string>): string[] {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`);
-}
-
-/** Docker multiplexes stdout/stderr without a TTY: 8-byte headers before each frame. */
-function demuxLogs(buf: Buffer): string {
-  const out: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length) {
-    const len = buf.readUInt32BE(i + 4);
-    out.push(buf.subarray(i + 8, i + 8 + len));
-    i += 8 + len;
-  }
-  return Buffer.concat(out).toString('utf8');
 }
 
 interface DockerEvent {
