@@ -20,6 +20,7 @@ import { OpenApiModule } from './openapi/openapi.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { ContainerRuntime } from './runtime/container-runtime';
 import { DockerRuntime } from './runtime/docker-runtime';
+import { SwarmRuntime } from './runtime/swarm-runtime';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -37,7 +38,11 @@ export class AppModule {
     const core: Provider[] = [
       { provide: AppConfig, useValue: config },
       { provide: JsonLogger, useValue: logger },
-      { provide: ContainerRuntime, useClass: DockerRuntime },
+      {
+        provide: ContainerRuntime,
+        useFactory: (c: AppConfig, log: JsonLogger) => (c.runtime === 'swarm' ? new SwarmRuntime(c, log) : new DockerRuntime(c, log)),
+        inject: [AppConfig, JsonLogger],
+      },
       { provide: SandboxConnector, useClass: PgSandboxConnector },
       controlStoreProvider,
       Clock,

@@ -25,6 +25,25 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ ALLOWED_HOSTS: '*' })).toThrow(/ALLOWED_HOSTS/);
   });
 
+  it('keeps the docker runtime by default and reads the swarm settings, refusing bad ones', () => {
+    expect(loadConfig({})).toMatchObject({ runtime: 'docker', dockerHost: 'unix:///var/run/docker.sock', placement: [] });
+    const c = loadConfig({
+      SANDBOX_RUNTIME: 'swarm',
+      SANDBOX_DOCKER_HOST: 'unix:///run/pgsbx-cluster/manager.sock',
+      SANDBOX_PLACEMENT: 'node.labels.pgsbx.node!=1, node.role==worker',
+      CONTROL_DATABASE_URL: 'postgres://control.example/pgsbx',
+    });
+    expect(c).toMatchObject({
+      runtime: 'swarm',
+      placement: ['node.labels.pgsbx.node!=1', 'node.role==worker'],
+      swarmNetwork: 'pgsbx-sandboxes',
+    });
+    expect(() => loadConfig({ SANDBOX_RUNTIME: 'swarm' })).toThrow(/CONTROL_DATABASE_URL: must be set with SANDBOX_RUNTIME=swarm/);
+    expect(() => loadConfig({ SANDBOX_RUNTIME: 'kubernetes' })).toThrow(/SANDBOX_RUNTIME="kubernetes": expected docker or swarm/);
+    expect(() => loadConfig({ SANDBOX_DOCKER_HOST: 'ssh://box' })).toThrow(/SANDBOX_DOCKER_HOST/);
+    expect(() => loadConfig({ SANDBOX_PLACEMENT: 'node.role=manager' })).toThrow(/SANDBOX_PLACEMENT=.*is not a constraint/);
+  });
+
   it('names every bad variable in one message', () => {
     let err: unknown;
     try {

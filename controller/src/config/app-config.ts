@@ -36,6 +36,14 @@ export class AppConfig {
   rateLimitPerMinute!: number;
   webDist!: string;
   dockerSocket!: string;
+  /** `docker`: containers on one engine; `swarm`: services on a Docker Swarm (docs/SWARM.md). */
+  runtime!: 'docker' | 'swarm';
+  /** The engine the swarm runtime talks to (a manager): `unix:///path` or `tcp://host:port`. */
+  dockerHost!: string;
+  /** Swarm placement constraints of every sandbox service (`node.labels.pool==sandboxes`). */
+  placement!: string[];
+  /** The overlay network sandbox services join (swarm). */
+  swarmNetwork!: string;
   logLevel!: 'debug' | 'info' | 'warn' | 'error';
   /** Any Postgres for the controller's own state; '' = the embedded control container (issue 11). */
   controlDatabaseUrl!: string;
@@ -146,6 +154,30 @@ export function loadConfig(env: Env = process.env): AppConfig {
   c.rateLimitPerMinute = read('RATE_LIMIT_PER_MINUTE', '600', int(0, 1_000_000));
   c.webDist = read('WEB_DIST', resolve(__dirname, '../../../web/dist'), (v) => resolve(v));
   c.dockerSocket = read('DOCKER_SOCKET', '/var/run/docker.sock', (v) => v);
+  c.runtime = read('SANDBOX_RUNTIME', 'docker', (v) => {
+    if (v !== 'docker' && v !== 'swarm') throw new Error('expected docker or swarm');
+    return v;
+  });
+  c.dockerHost = read('SANDBOX_DOCKER_HOST', `unix://${c.dockerSocket}`, (v) => {
+    if (!/^unix:\/\/\/.+$|^tcp:\/\/[^/:]+:\d{1,5}$/.test(v)) throw new Error('expected unix:///path/to/docker.sock or tcp://host:port');
+    return v;
+  });
+  c.placement = read('SANDBOX_PLACEMENT', '', (v) =>
+    v
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => {
+        if (!/^[A-Za-z0-9_.-]+ ?(==|!=) ?[A-Za-z0-9_.:-]+$/.test(p)) {
+          throw new Error(`"${p}" is not a constraint (write node.labels.NAME==VALUE or node.role!=manager, comma-separated)`);
+        }
+        return p;
+      }),
+  );
+  c.swarmNetwork = read('SANDBOX_SWARM_NETWORK', 'pgsbx-sandboxes', (v) => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(v)) throw new Error('expected a network name');
+    return v;
+  });
   c.logLevel = read('LOG_LEVEL', 'info', (v) => {
     if (!['debug', 'info', 'warn', 'error'].includes(v)) throw new Error('expected debug, info, warn or error');
     return v as AppConfig['logLevel'];
@@ -155,6 +187,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       throw new Error('expected a postgres:// URL, or empty for the embedded control database');
     return v;
   });
+  if (c.runtime === 'swarm' && c.controlDatabaseUrl === '') {
+    errors.push(
+      'CONTROL_DATABASE_URL: must be set with SANDBOX_RUNTIME=swarm (the embedded control database runs on the docker runtime only)',
+    );
+  }
   c.archiveDir = read('SANDBOX_ARCHIVE_DIR', '/var/lib/pgsbx/archives', (v) => resolve(v));
   c.archiveMaxBytes = read('SANDBOX_ARCHIVE_MAX', '1g', bytes(1024 * 1024));
   c.retentionMs = read('SANDBOX_RETENTION', '30d', duration(60_000));

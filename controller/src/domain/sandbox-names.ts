@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const SAFE_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 
@@ -10,6 +10,11 @@ const SAFE_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 export function userContainerName(prefix: string, userId: string): string {
   if (SAFE_ID.test(userId)) return `${prefix}-u-${userId}`;
   return `${prefix}-x-${createHash('sha256').update(userId).digest('hex').slice(0, 40)}`;
+}
+
+/** The name a retired container takes so the user's name is free at once (Docker, where rename exists). */
+export function goneContainerName(prefix: string): string {
+  return `${prefix}-gone-${randomBytes(6).toString('hex')}`;
 }
 
 export type ContainerKind = 'user' | 'pool' | 'gone' | 'unknown';

@@ -22,7 +22,7 @@ import { WarmPool } from './warm-pool';
 
 /**
  * The spawner: gives a user a ready sandbox under their container name — claimed from the warm
- * pool (a rename), started cold, or adopted when the name is already held by a running container.
+ * pool (a claim: Docker renames it), started cold, or adopted when the name is already held by a running container.
  * Every method expects the caller to hold the user's lock (UserLock) for `name`.
  */
 @Injectable()
@@ -148,7 +148,7 @@ export class Provisioner {
   private async claimFromPool(name: string, userId: string): Promise<Sandbox | 'conflict' | null> {
     for (let entry = this.pool.take(); entry; entry = this.pool.take()) {
       try {
-        await this.runtime.rename(entry.containerId, name);
+        await this.runtime.claim(entry.containerId, name);
       } catch (e) {
         if (e instanceof NameConflictError) {
           this.pool.putBack(entry);

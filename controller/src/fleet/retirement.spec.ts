@@ -14,9 +14,10 @@ describe(Retirement.name, () => {
   it('frees the name at once, removes the container in the background and counts the reason', async () => {
     const { sut, provisioner, registry, runtime, get, settled } = await makeRetirement();
     const sb = await provisioner.provision('p-u-a', 'a');
-    const rename = jest.spyOn(runtime, 'rename');
+    const release = jest.spyOn(runtime, 'release');
     await sut.retire(sb.containerId, sb, 'admin');
-    expect(rename).toHaveBeenCalledWith(sb.containerId, expect.stringMatching(/^p-gone-[0-9a-f]{12}$/));
+    expect(release).toHaveBeenCalledWith(sb.containerId);
+    expect(await runtime.inspect('p-u-a')).toBeNull();
     expect(registry.get('p-u-a')).toBeUndefined();
     expect(sb).toMatchObject({ gone: true, endedBecause: 'was removed by an operator' });
     await settled();

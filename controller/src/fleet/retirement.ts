@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/json-logger';
 import { warnOnFailure } from '../common/log-failure';
 import { AppConfig } from '../config/app-config';
 import { Sandbox } from '../domain/sandbox';
-import { ContainerNotFoundError, ContainerRuntime } from '../runtime/container-runtime';
+import { ContainerRuntime } from '../runtime/container-runtime';
 import { BackgroundTasks } from './background-tasks';
 import { DeathNotices } from './death-notices';
 import { FleetStats } from './fleet-stats';
@@ -29,7 +28,7 @@ export class Retirement {
   ) {}
 
   /**
-   * Frees the name at once (rename to a `-gone-` name), forgets the sandbox, and removes the
+   * Frees the name at once (runtime.release: Docker renames to a `-gone-` name), forgets the sandbox, and removes the
    * container in the background: the user's next sandbox need not wait for Docker's removal.
    * The caller holds the user's lock.
    */
@@ -38,11 +37,7 @@ export class Retirement {
       sb.endedBecause ??= RETIRED_BECAUSE[reason];
       this.registry.unregister(sb);
     }
-    try {
-      await this.runtime.rename(containerId, `${this.config.prefix}-gone-${randomBytes(6).toString('hex')}`);
-    } catch (e) {
-      if (!(e instanceof ContainerNotFoundError)) throw e;
-    }
+    await this.runtime.release(containerId);
     this.background.track(
       this.runtime
         .remove(containerId)

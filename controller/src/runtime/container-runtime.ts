@@ -40,6 +40,8 @@ export interface ContainerInfo {
    */
   socketDir: string;
   createdAt: Date;
+  /** Where it runs, when the engine has more than one machine (swarm: the node's host name). */
+  node?: string;
   /** Why it stopped, when it did: `oom`, `exit 1`, … */
   exitReason?: string;
   /** The engine saw the memory limit kill a process in it (Postgres may have survived that). */
@@ -92,8 +94,20 @@ export abstract class ContainerRuntime {
   abstract imageId(ref: string): Promise<string | null>;
   /** Creates and starts a sandbox container. Throws NameConflictError when the name is taken. */
   abstract start(spec: SandboxContainerSpec): Promise<ContainerInfo>;
-  /** Atomic: throws NameConflictError when `newName` is taken, ContainerNotFoundError when `id` is gone. */
-  abstract rename(id: string, newName: string): Promise<void>;
+  /**
+   * Makes the pool container `poolId` the sandbox known as `name` (inspect and list find it under
+   * that name from then on). Atomic: throws NameConflictError when `name` is taken (the pool
+   * container stays claimable), ContainerNotFoundError when `poolId` is gone or is no longer a
+   * pool container (another claim won it). Docker renames; swarm, where services cannot be
+   * renamed, takes the name with a service of its own and marks the pool service with a
+   * compare-and-swap on its version (docs/SWARM.md).
+   */
+  abstract claim(poolId: string, name: string): Promise<void>;
+  /**
+   * Frees the name the container holds at once, so a new sandbox can take it; the container
+   * itself may linger until remove(). No error when it is gone.
+   */
+  abstract release(id: string): Promise<void>;
   abstract remove(id: string): Promise<void>;
   abstract inspect(idOrName: string): Promise<ContainerInfo | null>;
   /** Every container (running or not) carrying all of these labels. */

@@ -18,6 +18,8 @@ import {
   RuntimeUnavailableError,
   SandboxContainerSpec,
 } from './container-runtime';
+import { containerKind, goneContainerName } from '../domain/sandbox-names';
+import { demuxLogs, labelFilters } from './docker-wire';
 import { dockerExec } from './docker-exec';
 import { SANDBOX_PG_UID as PG_UID, SOCKET_MOUNT } from './sandbox-socket';
 
@@ -128,8 +130,24 @@ export class DockerRuntime extends ContainerRuntime {
     }
   }
 
-  async rename(id: string, newName: string): Promise<void> {
-    await this.call('rename', id, () => this.docker.getContainer(id).rename({ name: newName }));
+  /**
+   * A rename. Docker has no compare-and-swap on a container: the pool check and the rename are two
+   * calls, which is enough while one controller owns the engine (the swarm runtime closes the gap).
+   */
+  async claim(poolId: string, name: string): Promise<void> {
+    const current = await this.inspect(poolId);
+    if (!current || containerKind(this.config.prefix, current.name).kind !== 'pool') {
+      throw new ContainerNotFoundError(`claim: ${poolId} is not a pool container (any more)`);
+    }
+    await this.call('rename', poolId, () => this.docker.getContainer(poolId).rename({ name }));
+  }
+
+  async release(id: string): Promise<void> {
+    try {
+      await this.call('rename', id, () => this.docker.getContainer(id).rename({ name: goneContainerName(this.config.prefix) }));
+    } catch (e) {
+      if (!(e instanceof ContainerNotFoundError)) throw e;
+    }
   }
 
   /** `v`: the anonymous socket volume goes with the container. */
@@ -376,22 +394,6 @@ function controlContainerOptions(spec: ControlDatabaseSpec): Docker.ContainerCre
 /** Host path of the socket volume, from the container's mounts ('' when there is none). */
 function socketDirOf(mounts: { Type: string; Source: string; Destination: string }[] | undefined): string {
   return mounts?.find((m) => m.Type === 'volume' && m.Destination === SOCKET_MOUNT)?.Source ?? '';
-}
-
-function labelFilters(labels: Record<string, string>): string[] {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`);
-}
-
-/** Docker multiplexes stdout/stderr without a TTY: 8-byte headers before each frame. */
-function demuxLogs(buf: Buffer): string {
-  const out: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length) {
-    const len = buf.readUInt32BE(i + 4);
-    out.push(buf.subarray(i + 8, i + 8 + len));
-    i += 8 + len;
-  }
-  return Buffer.concat(out).toString('utf8');
 }
 
 interface DockerEvent {

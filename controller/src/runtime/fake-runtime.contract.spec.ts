@@ -5,7 +5,7 @@ import { describeRuntimeContract } from '../../test/support/runtime-contract';
 describeRuntimeContract(
   FakeRuntime.name,
   async () => {
-    const runtime = new FakeRuntime();
+    const runtime = new FakeRuntime('contract');
     runtime.images = new Set(['pgsbx/postgres:17']);
     return { runtime, image: 'pgsbx/postgres:17', labels: { 'pgsbx.prefix': 'contract' }, namePrefix: 'contract' };
   },

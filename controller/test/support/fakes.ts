@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Observable, Subject, VirtualTimeScheduler } from 'rxjs';
 import { Clock } from '../../src/common/clock';
+import { containerKind, goneContainerName } from '../../src/domain/sandbox-names';
 import {
   ContainerInfo,
   ContainerNotFoundError,
@@ -14,7 +15,10 @@ import {
   SandboxContainerSpec,
 } from '../../src/runtime/container-runtime';
 
-/** An in-memory container engine with Docker's naming rules: names are unique, rename is atomic. */
+/**
+ * An in-memory container engine with Docker's naming rules: names are unique, a claim is atomic
+ * and only takes a pool container (`<prefix>-pool-…`), release renames to a `-gone-` name.
+ */
 export class FakeRuntime extends ContainerRuntime {
   readonly containers = new Map<string, ContainerInfo>();
   readonly events$ = new Subject<RuntimeEvent>();
@@ -23,6 +27,10 @@ export class FakeRuntime extends ContainerRuntime {
   images: Set<string> | undefined;
   starts = 0;
   private seq = 0;
+
+  constructor(private readonly prefix = 'p') {
+    super();
+  }
 
   async ping(): Promise<void> {}
   async imageId(ref: string): Promise<string | null> {
@@ -33,11 +41,15 @@ export class FakeRuntime extends ContainerRuntime {
     this.starts++;
     return { ...this.add(spec, (id) => `/fake/${id}`) };
   }
-  async rename(id: string, newName: string): Promise<void> {
+  async claim(poolId: string, name: string): Promise<void> {
+    const c = this.containers.get(poolId);
+    if (!c || containerKind(this.prefix, c.name).kind !== 'pool') throw new ContainerNotFoundError(poolId);
+    if (this.byName(name)) throw new NameConflictError(name);
+    c.name = name;
+  }
+  async release(id: string): Promise<void> {
     const c = this.containers.get(id);
-    if (!c) throw new ContainerNotFoundError(id);
-    if (this.byName(newName)) throw new NameConflictError(newName);
-    c.name = newName;
+    if (c) c.name = goneContainerName(this.prefix);
   }
   async remove(id: string): Promise<void> {
     this.containers.delete(id);

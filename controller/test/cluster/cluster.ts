@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import { JsonLogger } from '../../src/common/json-logger';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { SwarmRuntime } from '../../src/runtime/swarm-runtime';
+
+/** The DinD swarm of scripts/cluster/up.sh (`npm run test:cluster` brings it up). */
+export const CLUSTER = process.env.PGSBX_CLUSTER ?? 'pgsbx-cluster';
+export const MANAGER_SOCKET = `/run/${CLUSTER}/manager.sock`;
+export const NODES = [1, 2, 3].map((i) => `${CLUSTER}-${i}`);
+
+/** A docker command run inside a node (its own engine). */
+export function onNode(node: string, args: string[]): string {
+  return execFileSync('docker', ['exec', node, 'docker', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+export function swarmConfig(prefix: string, env: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    SANDBOX_RUNTIME: 'swarm',
+    SANDBOX_DOCKER_HOST: `unix://${MANAGER_SOCKET}`,
+    SANDBOX_PREFIX: prefix,
+    SANDBOX_READY_TIMEOUT: '60s',
+    LOG_LEVEL: 'error',
+    // Runtime-level tests: no control store is opened, but the swarm runtime's config requires one.
+    CONTROL_DATABASE_URL: 'postgres://unused.invalid/pgsbx',
+    ...env,
+  });
+}
+
+export function swarmRuntime(prefix: string, env: Record<string, string> = {}): SwarmRuntime {
+  const config = swarmConfig(prefix, env);
+  return new SwarmRuntime(config, new JsonLogger(config.logLevel));
+}
+
+/** Every service of a prefix (sandboxes and name locks) removed from the swarm. */
+export function removeServices(prefix: string): void {
+  const ids = onNode(NODES[0], ['service', 'ls', '-q', '--filter', `label=pgsbx.prefix=${prefix}`])
+    .split('\n')
+    .filter(Boolean);
+  if (ids.length) onNode(NODES[0], ['service', 'rm', ...ids]);
+}
