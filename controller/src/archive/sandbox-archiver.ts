@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassThrough, Readable, Writable } from 'node:stream';
+import { AppConfig } from '../config/app-config';
 import { DomainError } from '../domain/errors';
 import { ContainerRuntime } from '../runtime/container-runtime';
 import { SOCKET_MOUNT } from '../runtime/sandbox-socket';
@@ -40,9 +41,15 @@ export class ArchiveToolError extends DomainError {
 @Injectable()
 export class SandboxArchiver {
   constructor(
+    private readonly config: AppConfig,
     private readonly runtime: ContainerRuntime,
     private readonly archives: ArchiveStore,
   ) {}
+
+  /** A hung tool (a lock it waits for, a sandbox that stops reading) must not hold the user's lock forever. */
+  private deadline(): AbortSignal {
+    return AbortSignal.timeout(this.config.archiveTimeoutMs);
+  }
 
   /**
    * `pg_dump -Fc` (zstd) of the user's database into a new archive, then checked: the dump ended
@@ -54,6 +61,8 @@ export class SandboxArchiver {
     const aborter = new AbortController();
     // The store stops reading when the quota is passed: stop pg_dump too.
     writing.catch(() => aborter.abort());
+    const deadline = this.deadline();
+    deadline.addEventListener('abort', () => aborter.abort(), { once: true });
     const dumping = this.runtime.exec(
       containerId,
       [`${BIN}/pg_dump`, '-h', SOCKET_MOUNT, '-U', 'sandbox', '-d', 'sandbox', '-Fc', '-Z', 'zstd:1', '--lock-wait-timeout=10s'],
@@ -82,7 +91,7 @@ export class SandboxArchiver {
     const list = Buffer.from(restoreList(await this.tableOfContents(containerId, archive, 'restore')), 'utf8');
     const body = await this.archives.open(archive.key, archive);
     const stdin = Readable.from(withHeader(list, body));
-    const res = await this.runtime.exec(containerId, ['/usr/local/bin/pgsbx-restore'], { stdin });
+    const res = await this.runtime.exec(containerId, ['/usr/local/bin/pgsbx-restore'], { stdin, signal: this.deadline() });
     if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore failed (exit ${res.exitCode}): ${res.stderr.trim()}`, 'restore');
   }
 
@@ -99,7 +108,7 @@ export class SandboxArchiver {
         done();
       },
     });
-    const res = await this.runtime.exec(containerId, [`${BIN}/pg_restore`, '-l'], { stdin: body, stdout: sink });
+    const res = await this.runtime.exec(containerId, [`${BIN}/pg_restore`, '-l'], { stdin: body, stdout: sink, signal: this.deadline() });
     if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore -l failed (exit ${res.exitCode}): ${res.stderr.trim()}`, phase);
     return Buffer.concat(chunks).toString('utf8');
   }

@@ -55,8 +55,11 @@ export class AppConfig {
   maxCheckpoints!: number;
   /** Idle, over-age and evicted sandboxes are hibernated (saved) instead of destroyed. */
   hibernate!: boolean;
-  /** Controller shutdown hibernates every sandbox (bounded by SANDBOX_SHUTDOWN_GRACE). */
+  /** Controller shutdown hibernates every sandbox, for at most shutdownGraceMs (the rest are adopted next start). */
   hibernateOnShutdown!: boolean;
+  shutdownGraceMs!: number;
+  /** Longest a pg_dump or pg_restore may run before it is abandoned (the save or wake fails cleanly). */
+  archiveTimeoutMs!: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -198,6 +201,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   c.maxCheckpoints = read('SANDBOX_MAX_CHECKPOINTS', '5', int(0, 100));
   c.hibernate = read('SANDBOX_HIBERNATE', 'on', bool);
   c.hibernateOnShutdown = read('SANDBOX_HIBERNATE_ON_SHUTDOWN', 'on', bool);
+  c.shutdownGraceMs = read('SANDBOX_SHUTDOWN_GRACE', '30s', duration(0));
+  c.archiveTimeoutMs = read('SANDBOX_ARCHIVE_TIMEOUT', '10m', duration(1000));
   if (errors.length) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
   return c;
 }

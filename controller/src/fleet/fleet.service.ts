@@ -82,7 +82,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     this.subs.forEach((s) => s.unsubscribe());
-    if (this.config.hibernate && this.config.hibernateOnShutdown) await this.hibernateAll('shutdown');
+    if (this.config.hibernate && this.config.hibernateOnShutdown) await this.hibernateBeforeShutdown();
     await this.pool.stop();
     for (const sb of this.registry.list()) {
       await sb
@@ -183,17 +183,28 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Hibernates every idle sandbox, a few at a time (shutdown, drain with hibernate). */
-  async hibernateAll(reason: 'shutdown' | 'drain'): Promise<number> {
+  async hibernateAll(reason: 'shutdown' | 'drain', signal?: AbortSignal): Promise<number> {
     const queue = this.registry.list().filter((sb) => sb.userId && sb.active === 0 && !sb.gone);
     let done = 0;
     const worker = async () => {
-      for (let sb = queue.shift(); sb; sb = queue.shift()) {
+      for (let sb = queue.shift(); sb && !signal?.aborted; sb = queue.shift()) {
         const target = sb;
         if (await this.lock.run(target.name, () => this.hibernation.hibernate(target, reason))) done++;
       }
     };
     await Promise.all([worker(), worker()]);
     return done;
+  }
+
+  /** Saves what it can within SANDBOX_SHUTDOWN_GRACE; sandboxes not saved by then keep running and are adopted next start. */
+  private async hibernateBeforeShutdown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const stop = new AbortController();
+    const grace = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.config.shutdownGraceMs)));
+    const done = await Promise.race([this.hibernateAll('shutdown', stop.signal), grace]);
+    clearTimeout(timer);
+    stop.abort();
+    if (done === 'late') this.log.event('warn', 'fleet', 'shutdown grace over; the rest of the sandboxes keep running', {});
   }
 
   async saveCheckpoint(userId: string, checkpoint: string) {
