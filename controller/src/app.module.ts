@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
+import { ArchiveModule } from './archive/archive.module';
 import { AccessGuard } from './auth/access.guard';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
@@ -9,6 +10,8 @@ import { JsonLogger } from './common/json-logger';
 import { MetricsService } from './common/metrics.service';
 import { RateLimitGuard } from './http/rate-limit.guard';
 import { AppConfig } from './config/app-config';
+import { ControlModule, controlStoreProvider } from './control/control.module';
+import { ControlStore } from './control/control-store';
 import { PgSandboxConnector } from './database/pg-sandbox-connector';
 import { SandboxConnector } from './database/sandbox-connector';
 import { FleetModule } from './fleet/fleet.module';
@@ -28,13 +31,15 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static register({ config, logger, overrides = [] }: AppModuleOptions): DynamicModule {
-    // Configuration, logging, time, metrics and the adapters to the outside (engine, Postgres):
+    // Configuration, logging, time, metrics and the adapters to the outside (engine, Postgres,
+    // the control store):
     // global, so each feature module takes them without importing one another's.
     const core: Provider[] = [
       { provide: AppConfig, useValue: config },
       { provide: JsonLogger, useValue: logger },
       { provide: ContainerRuntime, useClass: DockerRuntime },
       { provide: SandboxConnector, useClass: PgSandboxConnector },
+      controlStoreProvider,
       Clock,
       MetricsService,
       ...overrides,
@@ -43,11 +48,11 @@ export class AppModule {
       module: CoreModule,
       global: true,
       providers: core,
-      exports: [AppConfig, JsonLogger, ContainerRuntime, SandboxConnector, Clock, MetricsService],
+      exports: [AppConfig, JsonLogger, ContainerRuntime, SandboxConnector, ControlStore, Clock, MetricsService],
     };
     return {
       module: AppModule,
-      imports: [coreModule, AuthModule, FleetModule, SandboxModule, AdminModule, HealthModule, OpenApiModule],
+      imports: [coreModule, ControlModule, ArchiveModule, AuthModule, FleetModule, SandboxModule, AdminModule, HealthModule, OpenApiModule],
       providers: [
         { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }) },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -83,6 +83,7 @@ export async function startStack({ env = {} } = {}) {
       SANDBOX_PREFIX: prefix,
       SANDBOX_WARM_POOL: '1',
       SANDBOX_SOCKET_ROOT: sockets,
+      SANDBOX_ARCHIVE_DIR: join(tmp, 'archives'),
       WEB_DIST: dist,
       AUTH_DEV_LOGIN: 'on',
       LOG_LEVEL: 'info',

@@ -131,6 +131,6 @@ export function reapView(reaped: ReapCandidate[], dryRun: boolean): string {
 export function healthLine(h: Health): string {
   return (
     `${h.status}: docker ${h.docker ? 'reachable' : 'UNREACHABLE'}, image ${h.image.ref} ${h.image.present ? 'present' : 'MISSING'}, ` +
-    `pool ${poolLine(h.pool)}`
+    `pool ${poolLine(h.pool)}, control database ${h.control === 'unreachable' ? 'UNREACHABLE' : (h.control ?? 'unknown')}`
   );
 }

@@ -5,6 +5,7 @@
  * (CONTROL_DATABASE_URL, or the embedded control container); a fake serves unit tests and the
  * contract suite keeps both honest. Open sessions are the only user state kept only in memory.
  */
+import { DomainError } from '../domain/errors';
 
 /** `hibernation`: the one archive a user's database lives in while they have no container. */
 export type ArchiveKind = 'hibernation' | 'checkpoint';
@@ -62,4 +63,18 @@ export abstract class ControlStore {
   abstract deleteArchive(userId: string, kind: ArchiveKind, name: string): Promise<ArchiveRecord | null>;
   /** Removes the user's record and all their archive records; returns the archive records removed. */
   abstract deleteUser(userId: string): Promise<ArchiveRecord[]>;
+}
+
+/** The control database cannot be reached (down, restarting, refusing connections): 503, try again. */
+export class ControlStoreUnavailableError extends DomainError {
+  constructor(detail: string) {
+    super(`control database unreachable: ${detail}`, {
+      status: 503,
+      retryAfterSeconds: 5,
+      alert: 'control database unreachable',
+      publicMessage:
+        'The sandbox service cannot reach its control database right now, so nothing was changed. ' +
+        'Try again in a few seconds; operators: check the control database (GET /healthz).',
+    });
+  }
 }

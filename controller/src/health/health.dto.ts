@@ -12,7 +12,10 @@ export class ImageStatusDto {
   present!: boolean;
 }
 
-@ApiSchema({ name: 'Health', description: '200 when Docker answers and the sandbox image is present, else 503 with the same body.' })
+@ApiSchema({
+  name: 'Health',
+  description: '200 when Docker answers, the sandbox image is present and the control database answers, else 503 with the same body.',
+})
 export class HealthDto implements Health {
   @ApiProperty({ enum: ['ok', 'unavailable'] })
   status!: 'ok' | 'unavailable';
@@ -31,4 +34,7 @@ export class HealthDto implements Health {
 
   @ApiProperty({ type: PoolStatusDto })
   pool!: PoolStatusDto;
+
+  @ApiProperty({ enum: ['ok', 'unreachable'], description: 'The control database (hibernated users, archives).' })
+  control!: 'ok' | 'unreachable';
 }

@@ -12,6 +12,21 @@ export interface SandboxContainerSpec {
   pidsLimit: number;
 }
 
+/**
+ * The controller's own Postgres (issue 11's control store). Kept apart from the fleet: its labels
+ * never include `pgsbx.prefix`, so recovery, the reaper, `sandboxctl ls` and socket pruning skip it.
+ */
+export interface ControlDatabaseSpec {
+  /** Container name; its data volume is called the same, its socket volume `<name>-socket`. */
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  /** Arguments for Postgres (`-c fsync=on`, …), after the image's entrypoint. */
+  args: string[];
+  env: Record<string, string>;
+  memoryBytes: number;
+}
+
 export interface ContainerInfo {
   id: string;
   name: string;
@@ -96,6 +111,12 @@ export abstract class ContainerRuntime {
    * so no runtime needs a path on the sandbox's host. Resolves when the command has ended.
    */
   abstract exec(id: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Makes the control database's container run: creates it when missing (its named data volume
+   * outlives the container), starts it when stopped; idempotent, also when two controllers race.
+   * Returns the host directory of its Unix socket. Does not wait for Postgres to answer.
+   */
+  abstract ensureControlDatabase(spec: ControlDatabaseSpec): Promise<{ socketDir: string }>;
   /** Engine events for containers carrying these labels; reconnects by itself. */
   abstract events(labels: Record<string, string>): Observable<RuntimeEvent>;
 }

@@ -1,4 +1,4 @@
-// ~320 lines on purpose: the one file that knows the Docker Engine API (dockerode), by design.
+// ~390 lines on purpose: the one file that knows the Docker Engine API (dockerode), by design.
 import { Injectable } from '@nestjs/common';
 import Docker from 'dockerode';
 import { Observable, defer, retry, timer } from 'rxjs';
@@ -12,6 +12,7 @@ import {
   ContainerStats,
   ExecOptions,
   ExecResult,
+  ControlDatabaseSpec,
   NameConflictError,
   RuntimeEvent,
   RuntimeUnavailableError,
@@ -215,6 +216,30 @@ export class DockerRuntime extends ContainerRuntime {
     return removed;
   }
 
+  async ensureControlDatabase(spec: ControlDatabaseSpec): Promise<{ socketDir: string }> {
+    let info = await this.inspect(spec.name);
+    if (!info) {
+      try {
+        await this.call('create', spec.name, () => this.docker.createContainer(controlContainerOptions(spec)));
+      } catch (e) {
+        if (!(e instanceof NameConflictError)) throw e; // another controller made it first: use theirs
+      }
+      // The other controller's create can hold the name a moment before inspect finds it.
+      for (let tries = 0; !(info = await this.inspect(spec.name)); tries++) {
+        if (tries === 50) throw new ContainerNotFoundError(`create: ${spec.name} vanished`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    if (!info.running) {
+      try {
+        await this.call('start', spec.name, () => this.docker.getContainer(spec.name).start());
+      } catch (e) {
+        if ((e as DockerError).statusCode !== 304) throw e; // 304: already started
+      }
+    }
+    return { socketDir: info.socketDir };
+  }
+
   async logs(id: string, tail: number): Promise<string> {
     const buf = await this.call('logs', id, () => this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }));
     return demuxLogs(buf);
@@ -294,6 +319,58 @@ export class DockerRuntime extends ContainerRuntime {
       throw e;
     }
   }
+}
+
+/**
+ * The control database: its data on a named volume (kept when the container is re-created), its
+ * socket on a small named tmpfs volume like a sandbox's, durable settings, restarted by Docker.
+ */
+function controlContainerOptions(spec: ControlDatabaseSpec): Docker.ContainerCreateOptions {
+  return {
+    name: spec.name,
+    Image: spec.image,
+    User: `${PG_UID}:${PG_UID}`,
+    Labels: spec.labels,
+    Cmd: spec.args,
+    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    NetworkDisabled: true,
+    HostConfig: {
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Memory: spec.memoryBytes,
+      MemorySwap: spec.memoryBytes,
+      ShmSize: 32 * 1024 * 1024,
+      Tmpfs: { '/tmp': 'rw,nosuid,nodev,noexec,size=16m,mode=1777' },
+      Mounts: [
+        {
+          Type: 'volume',
+          Source: spec.name,
+          Target: '/var/lib/postgresql/data',
+          // NoCopy false: Docker seeds the new volume with the image's empty data directory,
+          // owned by the postgres uid with mode 0700, as Postgres demands.
+          VolumeOptions: {
+            NoCopy: false,
+            Labels: { ...spec.labels, 'pgsbx.volume': 'control-data' },
+            DriverConfig: { Name: 'local', Options: {} },
+          },
+        },
+        {
+          Type: 'volume',
+          Source: `${spec.name}-socket`,
+          Target: SOCKET_MOUNT,
+          VolumeOptions: {
+            NoCopy: true,
+            Labels: { ...spec.labels, 'pgsbx.volume': 'control-socket' },
+            DriverConfig: { Name: 'local', Options: { type: 'tmpfs', device: 'tmpfs', o: SOCKET_TMPFS } },
+          },
+        },
+      ],
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
+      RestartPolicy: { Name: 'unless-stopped' },
+    },
+  };
 }
 
 /** Host path of the socket volume, from the container's mounts ('' when there is none). */

@@ -2,6 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { testArchiveDir } from './archive-dirs';
+import { testControlDatabaseUrl } from './control-database';
 
 export const MAIN_JS = join(__dirname, '../../dist/main.js');
 
@@ -23,12 +25,21 @@ export interface ControllerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** The built controller as its own process (restart and kill -9 tests). */
+/** The built controller as its own process (restart and kill -9 tests); same prefix, same archive directory. */
 export async function spawnController(env: Record<string, string>): Promise<ControllerProcess> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first`);
   const port = await freePort();
+  // As the harness: this file's shared control Postgres, one database per prefix, unless the test names one ('' = embedded).
+  const control = env.CONTROL_DATABASE_URL ?? (env.SANDBOX_PREFIX ? await testControlDatabaseUrl(env.SANDBOX_PREFIX) : undefined);
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      SANDBOX_ARCHIVE_DIR: env.SANDBOX_ARCHIVE_DIR ?? testArchiveDir(env.SANDBOX_PREFIX ?? 'pgsbx'),
+      ...env,
+      ...(control !== undefined ? { CONTROL_DATABASE_URL: control } : {}),
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -8,6 +8,7 @@ import {
   ContainerStats,
   ExecOptions,
   ExecResult,
+  ControlDatabaseSpec,
   NameConflictError,
   RuntimeEvent,
   SandboxContainerSpec,
@@ -30,19 +31,7 @@ export class FakeRuntime extends ContainerRuntime {
   async start(spec: SandboxContainerSpec): Promise<ContainerInfo> {
     if (this.byName(spec.name)) throw new NameConflictError(spec.name);
     this.starts++;
-    const id = `c${++this.seq}`;
-    const info: ContainerInfo = {
-      id,
-      name: spec.name,
-      image: spec.image,
-      imageId: this.imageRef,
-      labels: spec.labels,
-      running: true,
-      socketDir: `/fake/${id}`,
-      createdAt: new Date(),
-    };
-    this.containers.set(id, info);
-    return { ...info };
+    return { ...this.add(spec, (id) => `/fake/${id}`) };
   }
   async rename(id: string, newName: string): Promise<void> {
     const c = this.containers.get(id);
@@ -93,8 +82,31 @@ export class FakeRuntime extends ContainerRuntime {
     }
     return { exitCode: out.exitCode, stderr: out.stderr ?? '' };
   }
+  async ensureControlDatabase(spec: ControlDatabaseSpec): Promise<{ socketDir: string }> {
+    const existing = this.byName(spec.name);
+    if (existing) {
+      existing.running = true;
+      return { socketDir: existing.socketDir };
+    }
+    return { socketDir: this.add(spec, () => `/fake/${spec.name}-socket`).socketDir };
+  }
   events(): Observable<RuntimeEvent> {
     return this.events$;
+  }
+  private add(spec: { name: string; image: string; labels: Record<string, string> }, socketDir: (id: string) => string): ContainerInfo {
+    const id = `c${++this.seq}`;
+    const info: ContainerInfo = {
+      id,
+      name: spec.name,
+      image: spec.image,
+      imageId: this.imageRef,
+      labels: spec.labels,
+      running: true,
+      socketDir: socketDir(id),
+      createdAt: new Date(),
+    };
+    this.containers.set(id, info);
+    return info;
   }
   byName(name: string): ContainerInfo | undefined {
     return [...this.containers.values()].find((c) => c.name === name);

@@ -6,6 +6,8 @@ import { JsonLogger } from '../../src/common/json-logger';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { FleetService } from '../../src/fleet/fleet.service';
 import { createApp } from '../../src/main';
+import { testArchiveDir } from './archive-dirs';
+import { testControlDatabaseUrl } from './control-database';
 
 let seq = 0;
 
@@ -14,16 +16,21 @@ export function testPrefix(): string {
   return `pgsbx-t${process.pid % 100000}-${++seq}`;
 }
 
-/** Every container of a prefix removed, with its socket volume (and any orphaned one). */
+/**
+ * Every container of a prefix removed, with its socket volume (and any orphaned one), and the
+ * prefix's embedded control database (`<prefix>-control`, labelled apart from the fleet) with its volumes.
+ */
 export function removeContainers(prefix: string): void {
-  const ids = docker(['ps', '-aq', '--filter', `label=pgsbx.prefix=${prefix}`])
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length) docker(['rm', '-f', '-v', ...ids]);
-  const volumes = docker(['volume', 'ls', '-q', '--filter', `label=pgsbx.prefix=${prefix}`])
-    .split('\n')
-    .filter(Boolean);
-  if (volumes.length) docker(['volume', 'rm', '-f', ...volumes]);
+  for (const label of [`pgsbx.prefix=${prefix}`, `pgsbx.control=${prefix}`]) {
+    const ids = docker(['ps', '-aq', '--filter', `label=${label}`])
+      .split('\n')
+      .filter(Boolean);
+    if (ids.length) docker(['rm', '-f', '-v', ...ids]);
+    const volumes = docker(['volume', 'ls', '-q', '--filter', `label=${label}`])
+      .split('\n')
+      .filter(Boolean);
+    if (volumes.length) docker(['volume', 'rm', '-f', ...volumes]);
+  }
 }
 
 export function containersOf(prefix: string, extra: string[] = []): { id: string; name: string }[] {
@@ -61,12 +68,17 @@ export interface ErrorBody {
 /** The real controller in this process, on a free port, against the real Docker engine. */
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const prefix = env.SANDBOX_PREFIX ?? testPrefix();
+  // A real control store: this file's shared control Postgres, a database per prefix. Pass
+  // CONTROL_DATABASE_URL: '' for the embedded `<prefix>-control` container instead.
+  const control = env.CONTROL_DATABASE_URL ?? (await testControlDatabaseUrl(prefix));
   const config = loadConfig({
     SANDBOX_WARM_POOL: '1',
     SANDBOX_STATEMENT_TIMEOUT: '10s',
     LOG_LEVEL: 'warn',
     ...(process.env.SANDBOX_IMAGE ? { SANDBOX_IMAGE: process.env.SANDBOX_IMAGE } : {}),
+    SANDBOX_ARCHIVE_DIR: env.SANDBOX_ARCHIVE_DIR ?? testArchiveDir(prefix),
     ...env,
+    CONTROL_DATABASE_URL: control,
     SANDBOX_PREFIX: prefix,
     PORT: '0',
   });

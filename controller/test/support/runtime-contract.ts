@@ -90,5 +90,22 @@ export function describeRuntimeContract(what: string, setUp: () => Promise<Runti
       expect(await sut.runtime.stats(a!.id)).toBeNull();
       await expect(sut.runtime.remove(a!.id)).resolves.toBeUndefined();
     });
+
+    it('ensures the control database idempotently, outside the fleet: same socket, one container, not listed as a sandbox', async () => {
+      const control = {
+        name: `${sut.namePrefix}-control`,
+        image: sut.image,
+        labels: { 'pgsbx.control': sut.namePrefix },
+        args: ['-c', 'fsync=on'],
+        env: { PGSBX_COPY_TEMPLATES: '1' },
+        memoryBytes: 256 * 2 ** 20,
+      };
+      const [first, second] = await Promise.all([sut.runtime.ensureControlDatabase(control), sut.runtime.ensureControlDatabase(control)]);
+      expect(first.socketDir).not.toBe('');
+      expect(second.socketDir).toBe(first.socketDir);
+      expect(await sut.runtime.list(control.labels)).toEqual([expect.objectContaining({ name: control.name, running: true })]);
+      expect((await sut.runtime.list(sut.labels)).map((c) => c.name)).not.toContain(control.name);
+      expect((await sut.runtime.ensureControlDatabase(control)).socketDir).toBe(first.socketDir);
+    });
   });
 }
