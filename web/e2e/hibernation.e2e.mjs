@@ -84,7 +84,7 @@ describe('hibernation in the notebook', () => {
     await run(0);
     assert.deepEqual(await firstColumn(0), [1, 2, 3]);
     await message()
-      .getByText(/^Restored your database \(saved (just now|\d+ min ago)\) in \d+ ms\.$/)
+      .getByText(/^Restored your database \(saved (just now|\d+ min ago)\) in \d+ ms\./)
       .waitFor();
     assert.match(await cell(0).getByTestId('notices').textContent(), /Restored your database as saved at/);
     await shot('restored');
@@ -102,7 +102,7 @@ describe('hibernation in the notebook', () => {
     await page.getByTestId('checkpoint-name').fill('three-rows');
     await page.getByTestId('checkpoint-save').click();
     await message()
-      .getByText(/^Saved checkpoint "three-rows" \([\d.]+ (B|KiB|MiB)\)\.$/)
+      .getByText(/^Saved checkpoint "three-rows" \([\d.]+ (B|KiB|MiB)\)\./)
       .waitFor();
 
     // One checkpoint is the most allowed here: a second name is refused with the controller's reason.
@@ -149,7 +149,7 @@ describe('hibernation in the notebook', () => {
     await page.getByTestId('checkpoint-delete-three-rows').click();
     await page.getByTestId('checkpoint-confirm').click();
     await message()
-      .getByText(/^Deleted checkpoint "three-rows"\.$/)
+      .getByText(/^Deleted checkpoint "three-rows"\./)
       .waitFor();
     await page.getByTestId('reset-to').click();
     await page.getByTestId('checkpoint-menu').getByText('No checkpoints yet').waitFor();
