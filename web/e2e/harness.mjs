@@ -122,7 +122,7 @@ export async function startStack({ env = {} } = {}) {
         const ids = [...labelled(`pgsbx.prefix=${prefix}`), ...labelled(`pgsbx.control=${prefix}`)];
         // -v: each sandbox's socket directory is an anonymous volume that would outlive it otherwise.
         if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
-        execFileSync('docker', ['volume', 'rm', '-f', `${prefix}-control`], { stdio: 'ignore' });
+        execFileSync('docker', ['volume', 'rm', '-f', `${prefix}-control`, `${prefix}-control-socket`], { stdio: 'ignore' });
         break;
       } catch (e) {
         if (attempt >= 15) {
