@@ -1,9 +1,10 @@
-import type { RowsResult } from '@pgsbx/contract';
+import type { ErrorResult, RowsResult } from '@pgsbx/contract';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testArchiveDir } from './support/archive-dirs';
 import { CliRun, ensureCliBuilt, sandboxctl } from './support/cli-run';
 import { Harness, containersOf, startHarness } from './support/harness';
 
@@ -176,6 +177,21 @@ describe('sandboxctl against a real controller (real Docker)', () => {
     }
     expect(await count()).toBe(3);
 
+    // A damaged saved database: the wake is refused, and the operator sees why in ls --all and storage.
+    expect((await cli(['hibernate', 'carol', '--yes'])).code).toBe(0);
+    flipByteOf(newestArchive(testArchiveDir(h.prefix)));
+    const refused = await cli(['wake', 'carol']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/failed its integrity check.*\[HTTP 422\]/);
+    const marked = await cli(['ls', '--all']);
+    expect(marked.stdout).toMatch(/^carol +- +hibernated! /m);
+    expect(marked.stdout).toMatch(/^! carol: wake failed: .*failed its check/m);
+    expect((await cli(['storage'])).stdout).toMatch(/^carol +.* hibernated!$/m);
+    // Reset is the way past it: an empty database, the damaged archive gone.
+    expect((await cli(['reset', 'carol', '--yes'])).code).toBe(0);
+    const gone = await h.exec(carol, 'select count(*) from kept');
+    expect((gone.body[0] as ErrorResult).error.code).toBe('42P01');
+
     const rm = await cli(['rm', 'carol', '--yes']);
     expect(rm).toMatchObject({ code: 0, stdout: "Removed carol's sandbox and saved databases.\n" });
     expect((await json<{ users: { user: string }[] }>(['storage'])).users.map((u) => u.user)).not.toContain('carol');
@@ -244,3 +260,15 @@ describe('sandboxctl against a real controller (real Docker)', () => {
     }
   });
 });
+
+/** The archive written last under `dir` (the hibernation archive just saved). */
+function newestArchive(dir: string): string {
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.pgdump')).map((f) => join(dir, f));
+  return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+}
+
+function flipByteOf(file: string): void {
+  const bytes = readFileSync(file);
+  bytes[bytes.length >> 1] ^= 0xff;
+  writeFileSync(file, bytes);
+}

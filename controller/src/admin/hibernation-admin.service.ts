@@ -1,10 +1,10 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { CheckpointList, HibernateResult, HibernatedView, SandboxDetail, StorageReport } from '@pgsbx/contract';
 import { AppConfig } from '../config/app-config';
 import { ArchiveRecord, ControlStore } from '../control/control-store';
 import { FleetService } from '../fleet/fleet.service';
 import { SandboxService } from '../sandbox/sandbox.service';
-import { AdminService } from './admin.service';
+import { AdminService, noSandbox } from './admin.service';
 
 /** What operators ask about saved databases (issue 11): hibernate, wake, who is hibernated, storage. */
 @Injectable()
@@ -72,8 +72,4 @@ export class HibernationAdminService {
     rows.sort((a, b) => a.user.localeCompare(b.user));
     return { users: rows, totalBytes: rows.reduce((sum, r) => sum + r.bytes, 0), limitPerUserBytes: this.config.archiveMaxBytes };
   }
-}
-
-export function noSandbox(user: string): NotFoundException {
-  return new NotFoundException(`User "${user}" has no sandbox and no saved database.`);
 }
