@@ -6,6 +6,7 @@
 export * from './roles';
 export * from './sandbox-result';
 export * from './sandbox-status';
+export * from './session-activity';
 export * from './auth';
 export * from './admin';
 export * from './health';

@@ -1,9 +1,11 @@
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { ApiClient } from './api/client';
 import { Account } from './components/Account';
 import { Checkpoints } from './components/Checkpoints';
+import { HistoryPanel } from './components/HistoryPanel';
 import { NotebookActions } from './components/NotebookActions';
 import { SchemaTree } from './components/SchemaTree';
+import { ShortcutsSheet } from './components/ShortcutsSheet';
 import { StatusBar } from './components/StatusBar';
 import type { StatusMessage } from './hooks/status-message';
 import { useAuth } from './hooks/use-auth';
@@ -16,9 +18,21 @@ import { useModeSwitch } from './hooks/use-mode-switch';
 import { useNotebookCells } from './hooks/use-notebook-cells';
 import { useNotebookFile } from './hooks/use-notebook-file';
 import { useSandboxStatus } from './hooks/use-sandbox-status';
+import { useQueryHistory } from './hooks/use-query-history';
 import { useSchemaTree } from './hooks/use-schema-tree';
 import { useWakeWatch } from './hooks/use-wake-watch';
+import { lockWaitText, useSessionActivity } from './hooks/use-session-activity';
+import { useShortcutsSheet } from './hooks/use-shortcuts-sheet';
+import { useTheme } from './hooks/use-theme';
 import { Cell } from './notebook/Cell';
+import { focusCell } from './notebook/cell-focus';
+import { formatSql } from './notebook/format-sql';
+import { LOCAL_NOTEBOOK } from './notebook/query-history';
+import './theme.css';
+import './notebook-extras.css';
+
+// markdown-it comes with the first text cell, not with every page load.
+const MarkdownCell = lazy(() => import('./notebook/MarkdownCell'));
 
 /** The notebook page: the state lives in hooks (src/hooks/), wired together here in dependency order. */
 export function App() {
@@ -85,6 +99,54 @@ export function App() {
     notify,
   });
 
+  const activity = useSessionActivity(api, runner.runs, mode === 'remote' && remoteAllowed);
+  const history = useQueryHistory(LOCAL_NOTEBOOK, runner.runs);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const theme = useTheme();
+  const shortcuts = useShortcutsSheet();
+  const { currentCells, add: addCell, change: changeCell } = notebook;
+  const { runCell } = runner;
+
+  /** Shift+Enter: run, then the next cell takes the keyboard (a new one after the last). */
+  const runAndAdvance = useCallback(
+    (id: string) => {
+      void runCell(id);
+      const cells = currentCells();
+      const next = cells[cells.findIndex((c) => c.id === id) + 1];
+      if (next) focusCell(next.id);
+      else addCell(id);
+    },
+    [runCell, currentCells, addCell],
+  );
+  /** Alt+Enter: run, and write the next statement in a new cell below. */
+  const runAndInsert = useCallback(
+    (id: string) => {
+      void runCell(id);
+      addCell(id);
+    },
+    [runCell, addCell],
+  );
+  const formatCell = useCallback(
+    async (id: string) => {
+      const cell = currentCells().find((c) => c.id === id);
+      if (!cell?.sql.trim()) return;
+      try {
+        const formatted = await formatSql(cell.sql);
+        if (currentCells().find((c) => c.id === id)?.sql === cell.sql) changeCell(id, formatted);
+      } catch (e) {
+        notify({ kind: 'error', text: `The SQL could not be formatted: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` });
+      }
+    },
+    [currentCells, changeCell],
+  );
+  const onFormat = useCallback((id: string) => void formatCell(id), [formatCell]);
+  /** Runs a query from the history again, in a new cell at the end (the cells it came from stay as they are). */
+  const rerun = (sql: string) => {
+    const id = addCell(undefined, sql);
+    void runCell(id);
+  };
+  const inTransaction = activity?.sessions.filter((s) => s.inTransaction).map((s) => s.name);
+
   const chooseSession = (s: string) => {
     backendMode.setSession(s);
     void tree.refresh();
@@ -101,8 +163,24 @@ export function App() {
           onAddCell={() => notebook.add()}
           onExport={file.exportFile}
           onImport={(f) => void file.importFile(f)}
+          onAddText={() => addCell(undefined, '', 'markdown')}
+          onToggleHistory={() => setHistoryOpen((o) => !o)}
+          historyOpen={historyOpen}
         />
         <span className="spacer" />
+        <button type="button" className="icon-btn" onClick={shortcuts.show} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+          ?
+        </button>
+        <button
+          type="button"
+          className="icon-btn theme-toggle"
+          onClick={theme.toggle}
+          aria-pressed={theme.theme === 'dark'}
+          title={theme.followsSystem ? 'Dark mode (now following the system)' : 'Dark mode'}
+          data-testid="theme-toggle"
+        >
+          {theme.theme === 'dark' ? '☾ Dark' : '☀ Light'}
+        </button>
         <Account me={auth.me} devLogin={auth.devLogin} onLogin={auth.login} onToken={auth.signInWithToken} onLogout={modeSwitch.signOut} />
       </header>
       <div className="main">
@@ -127,29 +205,56 @@ export function App() {
           )}
         </SchemaTree>
         <main className="notebook" data-testid="notebook">
-          {notebook.cells.map((c, i) => (
-            <Cell
-              key={c.id}
-              id={c.id}
-              index={i}
-              count={notebook.cells.length}
-              sql={c.sql}
-              run={runner.runs[c.id]}
-              schema={tree.schema}
-              autoFocus={c.id === notebook.focusId}
-              onChange={notebook.change}
-              onRun={runner.runCell}
-              onCancel={runner.cancelCell}
-              onMove={notebook.move}
-              onDelete={notebook.remove}
-              onAddBelow={notebook.addBelow}
-            />
-          ))}
+          {notebook.cells.map((c, i) =>
+            c.kind === 'markdown' ? (
+              <Suspense key={c.id} fallback={<div className="cell muted small">Loading the text cell…</div>}>
+                <MarkdownCell
+                  id={c.id}
+                  index={i}
+                  count={notebook.cells.length}
+                  text={c.sql}
+                  autoFocus={c.id === notebook.focusId}
+                  onChange={notebook.change}
+                  onToggleKind={notebook.toggleKind}
+                  onAdvance={runAndAdvance}
+                  onMove={notebook.move}
+                  onDelete={notebook.remove}
+                  onAddBelow={notebook.addBelow}
+                />
+              </Suspense>
+            ) : (
+              <Cell
+                key={c.id}
+                id={c.id}
+                index={i}
+                count={notebook.cells.length}
+                sql={c.sql}
+                run={runner.runs[c.id]}
+                schema={tree.schema}
+                autoFocus={c.id === notebook.focusId}
+                onChange={notebook.change}
+                onRun={runner.runCell}
+                onCancel={runner.cancelCell}
+                onMove={notebook.move}
+                onDelete={notebook.remove}
+                onAddBelow={notebook.addBelow}
+                onRunAndAdvance={runAndAdvance}
+                onRunAndInsert={runAndInsert}
+                onFormat={onFormat}
+                onToggleKind={notebook.toggleKind}
+                lockWait={runner.runs[c.id]?.backend === 'remote' ? lockWaitText(activity, runner.runs[c.id].session) : null}
+              />
+            ),
+          )}
           <button type="button" className="add-cell-wide" onClick={() => notebook.add()}>
             + Add cell
           </button>
         </main>
+        {historyOpen && (
+          <HistoryPanel entries={history.entries} onRerun={rerun} onClear={history.clear} onClose={() => setHistoryOpen(false)} />
+        )}
       </div>
+      {shortcuts.open && <ShortcutsSheet onClose={shortcuts.close} />}
       <StatusBar
         mode={mode}
         onChooseMode={(m) => void modeSwitch.chooseMode(m)}
@@ -159,6 +264,7 @@ export function App() {
         remoteBusy={runner.remoteBusy}
         session={session}
         sessions={sandbox.sessions}
+        inTransaction={inTransaction}
         onSession={chooseSession}
         message={message}
         onDismiss={() => notify(null)}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CELL_MARKER, exportNotebook, importNotebook } from '../src/sql/notebook-file';
+import { CELL_MARKER, exportCells, exportNotebook, importCells, importNotebook } from '../src/sql/notebook-file';
 
 describe('notebook .sql files', () => {
   it('round-trips cells', () => {
@@ -27,5 +27,32 @@ describe('notebook .sql files', () => {
 
   it('imports an empty file as no cells', () => {
     expect(importNotebook('')).toEqual([]);
+  });
+});
+
+describe('markdown cells in .sql files (Jupytext percent format)', () => {
+  const cells = [
+    { kind: 'markdown' as const, text: '# Setup\n\nFirst we make a *table*.\n-- a line that looks like SQL' },
+    { kind: 'sql' as const, text: 'create table t (id int);' },
+    { kind: 'markdown' as const, text: '' },
+    { kind: 'sql' as const, text: 'select 1;' },
+  ];
+
+  it('writes markdown as `-- ` prefixed lines under `-- %% [markdown]`', () => {
+    expect(exportCells(cells.slice(0, 2))).toBe(
+      '-- %% [markdown]\n-- # Setup\n--\n-- First we make a *table*.\n-- -- a line that looks like SQL\n\n-- %% cell\ncreate table t (id int);\n',
+    );
+  });
+
+  it('round-trips SQL and markdown cells', () => {
+    expect(importCells(exportCells(cells))).toEqual(cells);
+  });
+
+  it('reads bare `-- %%` percent cells as SQL', () => {
+    expect(importCells('-- %%\nselect 1;\n-- %% [markdown]\n-- hi\n-- %%\nselect 2;')).toEqual([
+      { kind: 'sql', text: 'select 1;' },
+      { kind: 'markdown', text: 'hi' },
+      { kind: 'sql', text: 'select 2;' },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassThrough, Readable, Writable } from 'node:stream';
+import { DomainError } from '../domain/errors';
 import { ContainerRuntime } from '../runtime/container-runtime';
 import { SOCKET_MOUNT } from '../runtime/sandbox-socket';
 import { ArchiveStore, StoredArchive } from './archive-store';
@@ -9,8 +10,25 @@ const BIN = '/usr/lib/postgresql/17/bin';
 /** A restore list is a few lines per object; anything near this is not a list we made. */
 const MAX_TOC_BYTES = 32 * 1024 * 1024;
 
-/** pg_dump or pg_restore failed: the message carries their stderr (for the log). */
-export class ArchiveToolError extends Error {}
+/**
+ * pg_dump or pg_restore failed. The log gets their stderr; the user is told in plain words, with
+ * the first error pg_restore gave (a database that dumps but will not restore is the user's own
+ * SQL: e.g. a check constraint that calls a function on data restored later).
+ */
+export class ArchiveToolError extends DomainError {
+  constructor(message: string, phase: 'save' | 'restore') {
+    const firstError = /(ERROR|error):\s*(.*)/.exec(message)?.[2]?.slice(0, 300);
+    const detail = firstError ? ` (${firstError})` : '';
+    super(message, {
+      status: 422,
+      alert: `archive ${phase} failed`,
+      publicMessage:
+        phase === 'restore'
+          ? `Your saved database could not be restored${detail}. It is kept unchanged for an operator; Reset starts an empty database.`
+          : `Your database could not be saved${detail}. Nothing was replaced; your sandbox is unchanged.`,
+    });
+  }
+}
 
 /**
  * Saves a sandbox's database into the ArchiveStore and restores one into a sandbox, with the
@@ -47,8 +65,8 @@ export class SandboxArchiver {
     try {
       if (dumped.status === 'rejected') throw dumped.reason;
       if (dumped.value.exitCode !== 0)
-        throw new ArchiveToolError(`pg_dump failed (exit ${dumped.value.exitCode}): ${dumped.value.stderr.trim()}`);
-      await this.tableOfContents(containerId, archive);
+        throw new ArchiveToolError(`pg_dump failed (exit ${dumped.value.exitCode}): ${dumped.value.stderr.trim()}`, 'save');
+      await this.tableOfContents(containerId, archive, 'save');
       return archive;
     } catch (e) {
       await this.archives.remove(archive.key);
@@ -61,28 +79,28 @@ export class SandboxArchiver {
    * role. The archive is checked against its checksum before any of it is sent.
    */
   async restore(containerId: string, archive: StoredArchive): Promise<void> {
-    const list = Buffer.from(restoreList(await this.tableOfContents(containerId, archive)), 'utf8');
+    const list = Buffer.from(restoreList(await this.tableOfContents(containerId, archive, 'restore')), 'utf8');
     const body = await this.archives.open(archive.key, archive);
     const stdin = Readable.from(withHeader(list, body));
     const res = await this.runtime.exec(containerId, ['/usr/local/bin/pgsbx-restore'], { stdin });
-    if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore failed (exit ${res.exitCode}): ${res.stderr.trim()}`);
+    if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore failed (exit ${res.exitCode}): ${res.stderr.trim()}`, 'restore');
   }
 
   /** `pg_restore -l` of the archive, run in the container: proves the archive reads back. */
-  private async tableOfContents(containerId: string, archive: StoredArchive): Promise<string> {
+  private async tableOfContents(containerId: string, archive: StoredArchive, phase: 'save' | 'restore'): Promise<string> {
     const body = await this.archives.open(archive.key, archive);
     const chunks: Buffer[] = [];
     let size = 0;
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
         size += chunk.length;
-        if (size > MAX_TOC_BYTES) return done(new ArchiveToolError('the archive table of contents is too large'));
+        if (size > MAX_TOC_BYTES) return done(new ArchiveToolError('the archive table of contents is too large', phase));
         chunks.push(chunk);
         done();
       },
     });
     const res = await this.runtime.exec(containerId, [`${BIN}/pg_restore`, '-l'], { stdin: body, stdout: sink });
-    if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore -l failed (exit ${res.exitCode}): ${res.stderr.trim()}`);
+    if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore -l failed (exit ${res.exitCode}): ${res.stderr.trim()}`, phase);
     return Buffer.concat(chunks).toString('utf8');
   }
 }

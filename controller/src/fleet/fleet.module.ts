@@ -8,6 +8,8 @@ import { FleetStats } from './fleet-stats';
 import { Hibernation } from './hibernation';
 import { SandboxArchiver } from '../archive/sandbox-archiver';
 import { UsageRecorder } from './usage-recorder';
+import { ArchiveRetention, LiveSandboxes } from '../archive/retention';
+import { FleetLiveSandboxes } from './fleet-live-sandboxes';
 import { Provisioner } from './provisioner';
 import { Reaper } from './reaper';
 import { Recovery } from './recovery';
@@ -33,6 +35,8 @@ import { WarmPool } from './warm-pool';
     Provisioner,
     SandboxArchiver,
     UsageRecorder,
+    ArchiveRetention,
+    { provide: LiveSandboxes, useClass: FleetLiveSandboxes },
     Reaper,
     Recovery,
     Retirement,

@@ -13,6 +13,7 @@ import { DeathNotice, DeathNotices } from './death-notices';
 import { FleetStats, FleetStatsView } from './fleet-stats';
 import { Hibernation } from './hibernation';
 import { UsageRecorder } from './usage-recorder';
+import { ArchiveRetention } from '../archive/retention';
 import { Provisioner } from './provisioner';
 import { ReapCandidate, Reaper } from './reaper';
 import { Recovery } from './recovery';
@@ -23,6 +24,8 @@ import { SandboxRegistry } from './sandbox-registry';
 import { UserLock } from './user-lock';
 import { PoolStatus, WarmPool } from './warm-pool';
 
+const ARCHIVE_SWEEP_EVERY_MS = 5 * 60_000;
+
 /**
  * The fleet's one entry point for the rest of the controller (sessions, admin, health): a user's
  * sandbox by user id, under that user's lock. It also runs the fleet's life: the event stream,
@@ -32,6 +35,7 @@ import { PoolStatus, WarmPool } from './warm-pool';
 export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   private subs: Subscription[] = [];
   private stopped = false;
+  private lastArchiveSweep = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -50,6 +54,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly background: BackgroundTasks,
     private readonly hibernation: Hibernation,
     private readonly usage: UsageRecorder,
+    private readonly retention: ArchiveRetention,
     private readonly clock: Clock,
     private readonly log: JsonLogger,
   ) {}
@@ -284,6 +289,15 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.background.settle();
   }
 
+  /** Retention walks the archive directory: every few minutes is plenty (it counts in days). */
+  private async sweepArchives(): Promise<void> {
+    await this.hibernation.countHibernated();
+    const now = this.clock.now();
+    if (now - this.lastArchiveSweep < ARCHIVE_SWEEP_EVERY_MS) return;
+    this.lastArchiveSweep = now;
+    await this.retention.sweep(new Date(now));
+  }
+
   /** Every SANDBOX_REAP_INTERVAL: recover (until it once succeeds) or reconcile, sweep, refill. */
   private async tick(): Promise<void> {
     if (this.stopped) return;
@@ -293,6 +307,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
       await this.reaper.sweep();
       await this.image.refresh();
       this.pool.refill();
+      await this.sweepArchives();
     } catch (e) {
       this.log.event('warn', 'fleet', 'sweep failed', { error: (e as Error).message });
     }

@@ -4,12 +4,12 @@ import { JsonLogger } from '../common/json-logger';
 import { warnOnFailure } from '../common/log-failure';
 import { MetricsService } from '../common/metrics.service';
 import { AppConfig } from '../config/app-config';
-import { ArchiveStore } from '../archive/archive-store';
+import { ArchiveQuotaError, ArchiveStore } from '../archive/archive-store';
 import { SandboxArchiver } from '../archive/sandbox-archiver';
 import { ArchiveKind, ArchiveRecord, ControlStore } from '../control/control-store';
 import { CheckpointLimitError, CheckpointNotFoundError } from '../domain/errors';
 import { Sandbox, WakeReport } from '../domain/sandbox';
-import type { ReapReason } from './retire-reasons';
+import { RETIRED_BECAUSE, ReapReason } from './retire-reasons';
 import { Retirement } from './retirement';
 
 /** A user's hibernation archive is recorded under this name (checkpoints under their own). */
@@ -65,7 +65,7 @@ export class Hibernation {
         .catch(warnOnFailure(this.log, 'fleet', 'recording an error failed'));
       return false;
     }
-    sb.endedBecause = 'was saved and stopped (hibernated); run again to restore it';
+    sb.endedBecause = `${RETIRED_BECAUSE[reason]}; its database was saved and comes back on your next run`;
     await this.retirement.retire(sb.containerId, sb, reason);
     const ms = this.observe('hibernate', 'ok', started);
     this.log.event('info', 'fleet', 'sandbox hibernated', { user: userId, container: sb.name, reason, bytes: saved.bytes, ms });
@@ -145,6 +145,11 @@ export class Hibernation {
     return removed.length;
   }
 
+  /** Refreshes the pgsbx_hibernated_users gauge from the control store. */
+  async countHibernated(): Promise<void> {
+    this.metrics.hibernated.set((await this.control.users({ hibernated: true })).length);
+  }
+
   hibernationArchive(userId: string): Promise<ArchiveRecord | null> {
     return this.control.archive(userId, 'hibernation', HIBERNATION_NAME);
   }
@@ -161,7 +166,13 @@ export class Hibernation {
     const all = await this.control.archives(userId);
     const replacing = all.find((a) => a.kind === kind && a.name === name);
     const used = all.reduce((sum, a) => sum + a.bytes, 0) - (replacing?.bytes ?? 0);
-    const stored = await this.archiver.save(sb.containerId, userId, Math.max(0, this.config.archiveMaxBytes - used));
+    let stored;
+    try {
+      stored = await this.archiver.save(sb.containerId, userId, Math.max(0, this.config.archiveMaxBytes - used));
+    } catch (e) {
+      // The store names the budget it was given; the user is told the per-user limit.
+      throw e instanceof ArchiveQuotaError ? new ArchiveQuotaError(this.config.archiveMaxBytes) : e;
+    }
     const record: ArchiveRecord = { userId, kind, name, ...stored, createdAt: new Date(this.clock.now()) };
     let previous: ArchiveRecord | null;
     try {

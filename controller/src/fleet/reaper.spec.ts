@@ -38,6 +38,6 @@ describe(Reaper.name, () => {
     expect(await sut.sweep({ dryRun: true })).toEqual([]);
     registry.release(sb, clock.now());
     expect((await sut.sweep()).map((c) => c.reason)).toEqual(['lifetime']);
-    expect(sb.endedBecause).toBe('was replaced at the end of its lifetime');
+    expect(sb.endedBecause).toBe('was replaced at the end of its lifetime; its database was saved and comes back on your next run');
   });
 });

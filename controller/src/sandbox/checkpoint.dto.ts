@@ -56,3 +56,9 @@ export class WakeProgressDto implements WakeProgressView {
   @ApiProperty({ type: 'integer', description: 'Size of the archive being restored.' })
   bytes!: number;
 }
+
+@ApiSchema({ name: 'CheckpointDeleted' })
+export class CheckpointDeletedDto {
+  @ApiProperty({ description: 'The name of the checkpoint that was deleted.' })
+  deleted!: string;
+}

@@ -18,6 +18,25 @@ export class ManagementUnavailable extends Error {
   }
 }
 
+/** One backend as the management role sees it. */
+export interface BackendActivity {
+  pid: number;
+  /** pg_stat_activity.state: active, idle, idle in transaction, … */
+  state: string;
+  inTransaction: boolean;
+  /** Lock, LWLock, IO, Client…; absent when it waits for nothing. */
+  waitEventType?: string;
+  /** The backends holding the locks it waits for. */
+  blockedBy: number[];
+}
+
+/** An int4[] as the driver gives it: an array, or Postgres's `{1,2}` text when no parser is set. */
+function pidList(v: unknown): number[] {
+  if (Array.isArray(v)) return v.map(Number);
+  if (typeof v === 'string') return v.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number);
+  return [];
+}
+
 /**
  * One sandbox's management connection (role pgsbx_admin), opened on first use. Every call is
  * bounded; a connection that failed or did not answer is dropped and the next call opens a new
@@ -35,13 +54,44 @@ export class ManagementConnection {
   ) {}
 
   /** Asks the backend to cancel its statement; false when no such backend exists. */
-  cancel(pid: number): Promise<boolean> {
-    return this.call('select pg_catalog.pg_cancel_backend($1::pg_catalog.int4) as ok', pid);
+  async cancel(pid: number): Promise<boolean> {
+    const rows = await this.call<{ ok: boolean }>('select pg_catalog.pg_cancel_backend($1::pg_catalog.int4) as ok', [pid]);
+    return rows[0]?.ok === true;
   }
 
   /** Ends the backend (not catchable by the statement); false when no such backend exists. */
-  terminate(pid: number): Promise<boolean> {
-    return this.call('select pg_catalog.pg_terminate_backend($1::pg_catalog.int4) as ok', pid);
+  async terminate(pid: number): Promise<boolean> {
+    const rows = await this.call<{ ok: boolean }>('select pg_catalog.pg_terminate_backend($1::pg_catalog.int4) as ok', [pid]);
+    return rows[0]?.ok === true;
+  }
+
+  /**
+   * What each of these backends is doing (pg_stat_activity, readable through pg_monitor) and
+   * which backends hold the locks it waits for (pg_blocking_pids). Backends that are gone are
+   * left out.
+   */
+  async activity(pids: number[]): Promise<BackendActivity[]> {
+    if (pids.length === 0) return [];
+    const rows = await this.call<{
+      pid: number;
+      state: string | null;
+      in_transaction: boolean;
+      wait_event_type: string | null;
+      blocked_by: unknown;
+    }>(
+      `select a.pid, a.state, a.xact_start is not null as in_transaction, a.wait_event_type,
+              pg_catalog.pg_blocking_pids(a.pid) as blocked_by
+         from pg_catalog.pg_stat_activity a
+        where a.pid operator(pg_catalog.=) any ($1::pg_catalog.int4[])`,
+      [pids],
+    );
+    return rows.map((r) => ({
+      pid: Number(r.pid),
+      state: r.state ?? 'unknown',
+      inTransaction: r.in_transaction === true,
+      waitEventType: r.wait_event_type ?? undefined,
+      blockedBy: pidList(r.blocked_by),
+    }));
   }
 
   close(): void {
@@ -52,7 +102,7 @@ export class ManagementConnection {
     c?.then((conn) => conn.destroy()).catch(() => undefined);
   }
 
-  private async call(sql: string, pid: number): Promise<boolean> {
+  private async call<R extends object>(sql: string, params: unknown[]): Promise<R[]> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ManagementUnavailable(`no answer within ${this.timeoutMs} ms`, 'timeout')), this.timeoutMs);
@@ -61,8 +111,7 @@ export class ManagementConnection {
     const attempt = (async () => {
       await previous;
       const client = await (this.client ??= this.open());
-      const rows = await client.query<{ ok: boolean }>(sql, [pid]);
-      return rows[0]?.ok === true;
+      return client.query<R>(sql, params);
     })();
     this.tail = attempt.catch(() => undefined);
     try {

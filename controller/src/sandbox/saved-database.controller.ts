@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { BadRequestException } from '@nestjs/common';
 import type { Checkpoint, CheckpointList, SandboxStatus } from '@pgsbx/contract';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { AuthUser, Premium } from '../auth/roles';
-import { CHECKPOINT_NAME, CheckpointDto, CheckpointListDto, CheckpointRequestDto } from './checkpoint.dto';
+import { CHECKPOINT_NAME, CheckpointDeletedDto, CheckpointDto, CheckpointListDto, CheckpointRequestDto } from './checkpoint.dto';
 import { SandboxStatusDto } from './sandbox-status.dto';
 import { SandboxService } from './sandbox.service';
 
@@ -37,10 +37,11 @@ export class SavedDatabaseController {
   }
 
   @Delete('checkpoints/:name')
-  @HttpCode(204)
-  @ApiNoContentResponse()
-  async remove(@CurrentUser() user: AuthUser, @Param('name') name: string): Promise<void> {
+  @HttpCode(200)
+  @ApiOkResponse({ type: CheckpointDeletedDto })
+  async remove(@CurrentUser() user: AuthUser, @Param('name') name: string): Promise<CheckpointDeletedDto> {
     if (!CHECKPOINT_NAME.test(name)) throw new BadRequestException(`"${name.slice(0, 80)}" is not a checkpoint name`);
     await this.sandboxes.deleteCheckpoint(user.userId, name);
+    return { deleted: name };
   }
 }

@@ -35,6 +35,7 @@ export async function spawnController(env: Record<string, string>): Promise<Cont
     env: {
       ...process.env,
       LOG_LEVEL: 'info',
+      SANDBOX_HIBERNATE_ON_SHUTDOWN: 'off',
       SANDBOX_ARCHIVE_DIR: env.SANDBOX_ARCHIVE_DIR ?? testArchiveDir(env.SANDBOX_PREFIX ?? 'pgsbx'),
       ...env,
       ...(control !== undefined ? { CONTROL_DATABASE_URL: control } : {}),

@@ -65,6 +65,14 @@ export class FakeRuntime extends ContainerRuntime {
     stdin,
   ) => {
     if (argv.length === 1 && argv[0] === 'cat') return { stdout: stdin, exitCode: 0 };
+    // The image's Postgres tools, as the fleet's hibernation uses them (sandbox-archiver.ts).
+    if (argv[0].endsWith('/pg_dump')) return { stdout: Buffer.from(`PGDMP fake dump of ${_id}`), exitCode: 0 };
+    if (argv[0].endsWith('/pg_restore') && argv.includes('-l')) {
+      return stdin.subarray(0, 5).toString() === 'PGDMP'
+        ? { stdout: Buffer.from(';\n1; 0 0 TABLE public t sandbox\n'), exitCode: 0 }
+        : { exitCode: 1, stderr: 'pg_restore: error: input file does not appear to be a valid archive\n' };
+    }
+    if (argv[0] === '/usr/local/bin/pgsbx-restore') return { exitCode: 0 };
     const m = argv[0] === 'sh' && argv[1] === '-c' ? /^echo (\S+) >&2; exit (\d+)$/.exec(argv[2] ?? '') : null;
     if (m) return { exitCode: Number(m[2]), stderr: `${m[1]}\n` };
     return { exitCode: 127, stderr: `${argv[0]}: not found\n` };

@@ -8,6 +8,10 @@ import { SandboxConnector } from '../../src/database/sandbox-connector';
 import { BackgroundTasks } from '../../src/fleet/background-tasks';
 import { FleetModule } from '../../src/fleet/fleet.module';
 import { ContainerRuntime } from '../../src/runtime/container-runtime';
+import { ArchiveStore } from '../../src/archive/archive-store';
+import { ControlStore } from '../../src/control/control-store';
+import { FakeArchiveStore } from './fake-archive-store';
+import { FakeControlStore } from './fake-control-store';
 import { FakeConnector, FakeRuntime, ManualClock } from './fakes';
 
 const flush = () => new Promise((r) => setImmediate(r));
@@ -46,6 +50,8 @@ export async function fleetFixture(
   const connector = opts.connector ?? new FakeConnector();
   const clock = new ManualClock();
   const metrics = new MetricsService();
+  const control = new FakeControlStore();
+  const archives = new FakeArchiveStore(clock);
 
   @Global()
   @Module({
@@ -56,8 +62,10 @@ export async function fleetFixture(
       { provide: SandboxConnector, useValue: connector },
       { provide: Clock, useValue: clock },
       { provide: MetricsService, useValue: metrics },
+      { provide: ControlStore, useValue: control },
+      { provide: ArchiveStore, useValue: archives },
     ],
-    exports: [AppConfig, JsonLogger, ContainerRuntime, SandboxConnector, Clock, MetricsService],
+    exports: [AppConfig, JsonLogger, ContainerRuntime, SandboxConnector, Clock, MetricsService, ControlStore, ArchiveStore],
   })
   class FakeOutsideModule {}
 

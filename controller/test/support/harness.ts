@@ -25,11 +25,12 @@ export function removeContainers(prefix: string): void {
     const ids = docker(['ps', '-aq', '--filter', `label=${label}`])
       .split('\n')
       .filter(Boolean);
-    if (ids.length) docker(['rm', '-f', '-v', ...ids]);
+    // Tolerant: the controller may be removing some of them right now.
+    for (const id of ids) tryDocker(['rm', '-f', '-v', id]);
     const volumes = docker(['volume', 'ls', '-q', '--filter', `label=${label}`])
       .split('\n')
       .filter(Boolean);
-    if (volumes.length) docker(['volume', 'rm', '-f', ...volumes]);
+    for (const v of volumes) tryDocker(['volume', 'rm', '-f', v]);
   }
 }
 
@@ -41,6 +42,14 @@ export function containersOf(prefix: string, extra: string[] = []): { id: string
       const [id, name] = l.split(' ');
       return { id, name };
     });
+}
+
+function tryDocker(args: string[]): void {
+  try {
+    docker(args);
+  } catch {
+    /* gone already, or going */
+  }
 }
 
 export function docker(args: string[]): string {
@@ -75,6 +84,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     SANDBOX_WARM_POOL: '1',
     SANDBOX_STATEMENT_TIMEOUT: '10s',
     LOG_LEVEL: 'warn',
+    // Saving every sandbox at close would only slow tests down; hibernation tests turn it on.
+    SANDBOX_HIBERNATE_ON_SHUTDOWN: 'off',
     ...(process.env.SANDBOX_IMAGE ? { SANDBOX_IMAGE: process.env.SANDBOX_IMAGE } : {}),
     SANDBOX_ARCHIVE_DIR: env.SANDBOX_ARCHIVE_DIR ?? testArchiveDir(prefix),
     ...env,
@@ -118,6 +129,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     close: async () => {
       await fleet.settle();
       await app.close();
+      await fleet.settle();
       removeContainers(prefix);
     },
   };

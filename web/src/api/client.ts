@@ -1,4 +1,4 @@
-import type { ApiErrorBody, Checkpoint, CheckpointList, Me, Role, SandboxResult, SandboxStatus } from './types';
+import type { ApiErrorBody, Checkpoint, CheckpointList, Me, Role, SandboxActivity, SandboxResult, SandboxStatus } from './types';
 import { BackendError } from '../backends/backend';
 
 const TOKEN_KEY = 'pgsbx.token';
@@ -32,6 +32,11 @@ export class ApiClient {
 
   async status(): Promise<SandboxStatus> {
     return (await this.call<SandboxStatus>('GET', '/api/sandbox')).body;
+  }
+
+  /** What each session is doing: state, transaction, the sessions holding the locks it waits for. */
+  async activity(): Promise<SandboxActivity> {
+    return (await this.call<SandboxActivity>('GET', '/api/sandbox/activity')).body;
   }
 
   async reset(): Promise<SandboxStatus> {

@@ -14,6 +14,8 @@ export type {
   SandboxLimits,
   Checkpoint,
   CheckpointList,
+  SandboxActivity,
+  SessionActivity,
   Role,
   WhoAmI as Me,
 } from '@pgsbx/contract';

@@ -5,10 +5,13 @@ interface Props {
   onAddCell: () => void;
   onExport: () => void;
   onImport: (file: File) => void;
+  onAddText?: () => void;
+  onToggleHistory?: () => void;
+  historyOpen?: boolean;
 }
 
-/** The top bar's notebook buttons: run all, add a cell, export and import a .sql file. */
-export function NotebookActions({ onRunAll, onAddCell, onExport, onImport }: Props) {
+/** The top bar's notebook buttons: run all, add a SQL or text cell, history, export and import a .sql file. */
+export function NotebookActions({ onRunAll, onAddCell, onExport, onImport, onAddText, onToggleHistory, historyOpen }: Props) {
   const fileInput = useRef<HTMLInputElement>(null);
   return (
     <div className="actions">
@@ -18,6 +21,16 @@ export function NotebookActions({ onRunAll, onAddCell, onExport, onImport }: Pro
       <button type="button" onClick={onAddCell} data-testid="add-cell">
         + Cell
       </button>
+      {onAddText && (
+        <button type="button" onClick={onAddText} data-testid="add-text" title="Add a text (markdown) cell">
+          + Text
+        </button>
+      )}
+      {onToggleHistory && (
+        <button type="button" onClick={onToggleHistory} aria-pressed={!!historyOpen} data-testid="history-toggle">
+          History
+        </button>
+      )}
       <button type="button" onClick={onExport} data-testid="export">
         Export .sql
       </button>

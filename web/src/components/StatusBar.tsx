@@ -14,6 +14,8 @@ interface Props {
   remoteBusy: boolean;
   session: string;
   sessions: string[];
+  /** Sessions with an open transaction (from GET /api/sandbox/activity): marked in the picker. */
+  inTransaction?: string[];
   onSession: (s: string) => void;
   message: StatusMessage | null;
   onDismiss: () => void;
@@ -70,7 +72,7 @@ export function StatusBar(p: Props) {
           <select value={p.session} onChange={(e) => p.onSession(e.target.value)} data-testid="session-picker">
             {p.sessions.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {p.inTransaction?.includes(s) ? `${s} · in transaction` : s}
               </option>
             ))}
           </select>

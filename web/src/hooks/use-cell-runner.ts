@@ -35,7 +35,7 @@ export function useCellRunner({
   const runCell = useCallback(
     (id: string): Promise<boolean> => {
       const cell = currentCells().find((c) => c.id === id);
-      if (!cell) return Promise.resolve(false);
+      if (!cell || cell.kind === 'markdown') return Promise.resolve(!!cell);
       const { mode, session } = target();
       const events: RunEvents = {
         update: (cellId, patch) => setRuns((r) => patchRun(r, cellId, patch)),
@@ -51,7 +51,7 @@ export function useCellRunner({
     () =>
       runUntilFailure(
         currentCells()
-          .filter((c) => c.sql.trim())
+          .filter((c) => c.sql.trim() && c.kind !== 'markdown')
           .map((c) => c.id),
         runCell,
       ),

@@ -1,11 +1,11 @@
 import { useCallback } from 'react';
 import type { CellDoc } from '../notebook/store';
-import { exportNotebook, importNotebook } from '../sql/notebook-file';
+import { exportCells, importCells } from '../sql/notebook-file';
 import type { Notify } from './status-message';
 
 interface Deps {
   currentCells: () => CellDoc[];
-  replaceCells: (sqls: string[]) => void;
+  replaceCells: (cells: { sql: string; kind?: 'markdown' }[]) => void;
   clearRuns: () => void;
   notify: Notify;
 }
@@ -13,7 +13,8 @@ interface Deps {
 /** Export the notebook as a .sql file (a download), and import one in place of the current cells. */
 export function useNotebookFile({ currentCells, replaceCells, clearRuns, notify }: Deps) {
   const exportFile = useCallback(() => {
-    const blob = new Blob([exportNotebook(currentCells().map((c) => c.sql))], { type: 'application/sql' });
+    const cells = currentCells().map((c) => ({ kind: c.kind ?? ('sql' as const), text: c.sql }));
+    const blob = new Blob([exportCells(cells)], { type: 'application/sql' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = 'notebook.sql';
@@ -23,10 +24,10 @@ export function useNotebookFile({ currentCells, replaceCells, clearRuns, notify 
 
   const importFile = useCallback(
     async (f: File) => {
-      const sqls = importNotebook(await f.text());
-      replaceCells(sqls);
+      const cells = importCells(await f.text());
+      replaceCells(cells.map((c) => (c.kind === 'markdown' ? { sql: c.text, kind: 'markdown' as const } : { sql: c.text })));
       clearRuns();
-      notify({ kind: 'info', text: `Imported ${sqls.length} ${sqls.length === 1 ? 'cell' : 'cells'} from ${f.name}.` });
+      notify({ kind: 'info', text: `Imported ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'} from ${f.name}.` });
     },
     [replaceCells, clearRuns, notify],
   );

@@ -6,6 +6,8 @@ import type { BackendKind } from '../backends/backend';
 import { ResultView } from '../results/ResultView';
 import { formatDuration } from '../results/format';
 import { errorSpan, positionToOffset } from '../sql/positions';
+import { CellButtons } from './CellButtons';
+import { registerCellFocus } from './cell-focus';
 import { Editor, type EditorMark } from './Editor';
 
 export interface CellRun {
@@ -39,6 +41,16 @@ interface Props {
   onDelete: (id: string) => void;
   onAddBelow: (id: string) => void;
   id: string;
+  /** Shift+Enter: run, then on to the next cell. */
+  onRunAndAdvance?: (id: string) => void;
+  /** Alt+Enter: run, and a new cell below. */
+  onRunAndInsert?: (id: string) => void;
+  /** The Format button and Shift+Alt+F. */
+  onFormat?: (id: string) => void;
+  /** SQL ⇄ text cell. */
+  onToggleKind?: (id: string) => void;
+  /** "waiting for a lock held by session main (pid 123)" while the run waits for a lock. */
+  lockWait?: string | null;
 }
 
 export const Cell = memo(function Cell({
@@ -55,6 +67,11 @@ export const Cell = memo(function Cell({
   onMove,
   onDelete,
   onAddBelow,
+  onRunAndAdvance,
+  onRunAndInsert,
+  onFormat,
+  onToggleKind,
+  lockWait,
 }: Props) {
   const marks = useMemo<EditorMark[]>(() => {
     if (!run || run.status !== 'done') return [];
@@ -87,32 +104,23 @@ export const Cell = memo(function Cell({
         )}
         <RunStatus run={run} />
         <span className="spacer" />
-        <button type="button" className="icon-btn" onClick={() => onAddBelow(id)} title="Add a cell below" aria-label="Add cell below">
-          +
-        </button>
-        <button
-          type="button"
-          className="icon-btn"
-          onClick={() => onMove(id, -1)}
-          disabled={index === 0}
-          title="Move up"
-          aria-label="Move cell up"
-        >
-          ↑
-        </button>
-        <button
-          type="button"
-          className="icon-btn"
-          onClick={() => onMove(id, 1)}
-          disabled={index === count - 1}
-          title="Move down"
-          aria-label="Move cell down"
-        >
-          ↓
-        </button>
-        <button type="button" className="icon-btn" onClick={() => onDelete(id)} title="Delete cell" aria-label="Delete cell">
-          ✕
-        </button>
+        {onFormat && (
+          <button type="button" className="icon-btn" onClick={() => onFormat(id)} title="Format the SQL (Shift+Alt+F)" data-testid="format">
+            Format
+          </button>
+        )}
+        {onToggleKind && (
+          <button
+            type="button"
+            className="icon-btn"
+            onClick={() => onToggleKind(id)}
+            title="Make this a text (markdown) cell"
+            data-testid="toggle-kind"
+          >
+            Text
+          </button>
+        )}
+        <CellButtons id={id} index={index} count={count} onMove={onMove} onDelete={onDelete} onAddBelow={onAddBelow} />
       </div>
       <Editor
         value={sql}
@@ -122,7 +130,16 @@ export const Cell = memo(function Cell({
         marks={marks}
         marksFor={run?.sql ?? null}
         autoFocus={autoFocus}
+        onRunAndAdvance={onRunAndAdvance && (() => onRunAndAdvance(id))}
+        onRunAndInsert={onRunAndInsert && (() => onRunAndInsert(id))}
+        onFormat={onFormat && (() => onFormat(id))}
+        registerFocus={(f) => registerCellFocus(id, f)}
       />
+      {busy && lockWait && (
+        <div className="banner lock-wait" role="status" data-testid="lock-wait">
+          {lockWait}
+        </div>
+      )}
       {run && (run.failure || run.notices?.length || run.results.length > 0) && (
         <div className="cell-output" data-testid="output">
           {run.notices?.map((n, i) => (

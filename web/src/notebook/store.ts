@@ -1,6 +1,9 @@
 export interface CellDoc {
   id: string;
+  /** The cell's text: SQL, or markdown for a markdown cell. */
   sql: string;
+  /** Absent for SQL cells (every cell saved before markdown cells existed is one). */
+  kind?: 'markdown';
 }
 
 const NOTEBOOK_KEY = 'pgsbx.notebook.v1';
@@ -16,16 +19,24 @@ export function newCellId(): string {
   return `c${Date.now().toString(36)}${counter.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export function makeCells(sqls: string[]): CellDoc[] {
-  return sqls.map((sql) => ({ id: newCellId(), sql }));
+export function makeCells(sqls: (string | { sql: string; kind?: 'markdown' })[]): CellDoc[] {
+  return sqls.map((c) =>
+    typeof c === 'string' ? { id: newCellId(), sql: c } : { id: newCellId(), sql: c.sql, ...(c.kind ? { kind: c.kind } : {}) },
+  );
 }
 
 export function loadCells(): CellDoc[] {
   try {
     const raw = localStorage.getItem(NOTEBOOK_KEY);
     if (raw) {
-      const parsed = JSON.parse(raw) as { cells?: { sql?: unknown }[] };
-      if (Array.isArray(parsed.cells)) return makeCells(parsed.cells.map((c) => (typeof c.sql === 'string' ? c.sql : '')));
+      const parsed = JSON.parse(raw) as { cells?: { sql?: unknown; kind?: unknown }[] };
+      if (Array.isArray(parsed.cells))
+        return makeCells(
+          parsed.cells.map((c) => ({
+            sql: typeof c.sql === 'string' ? c.sql : '',
+            kind: c.kind === 'markdown' ? ('markdown' as const) : undefined,
+          })),
+        );
     }
   } catch {
     // a broken entry falls back to the default notebook
@@ -34,7 +45,7 @@ export function loadCells(): CellDoc[] {
 }
 
 export function saveCells(cells: CellDoc[]): void {
-  localStorage.setItem(NOTEBOOK_KEY, JSON.stringify({ cells: cells.map((c) => ({ sql: c.sql })) }));
+  localStorage.setItem(NOTEBOOK_KEY, JSON.stringify({ cells: cells.map((c) => (c.kind ? { sql: c.sql, kind: c.kind } : { sql: c.sql })) }));
 }
 
 export type Mode = 'pglite' | 'remote';

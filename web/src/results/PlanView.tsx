@@ -1,137 +1,167 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { formatDuration } from './format';
 import { JsonTree } from './JsonTree';
+import { analyzePlan, misestimateLabel, type NodeStats, type Plan, type PlanAnalysis, type PlanNode } from './plan/plan-model';
+import { parseJsonPlan } from './plan/plan-json';
+import { parseTextPlan } from './plan/plan-text';
 
-/** A node of EXPLAIN (FORMAT JSON): the keys shown in the headline, with the types Postgres gives them. */
-type PlanNode = Record<string, unknown> & {
-  'Node Type'?: string;
-  Plans?: PlanNode[];
-  'Relation Name'?: string;
-  Alias?: string;
-  'Index Name'?: string;
-  'Join Type'?: string;
-  Strategy?: string;
-  'Plan Rows'?: number;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-};
-
-/** A text plan in monospace. */
-export function TextPlan({ rows }: { rows: Record<string, unknown>[] }) {
-  return <pre className="plan-text">{rows.map((r) => (r['QUERY PLAN'] as string | null | undefined) ?? '').join('\n')}</pre>;
+interface Props {
+  kind: 'text' | 'json';
+  rows: Record<string, unknown>[];
 }
 
-/** EXPLAIN (FORMAT JSON) as an expandable tree of plan nodes, with the raw JSON a click away. */
-export function JsonPlan({ value }: { value: unknown }) {
+/**
+ * An EXPLAIN result (text or JSON format) drawn as a tree, as pev2 and explain.dalibo.com draw
+ * plans: per node a bar of its exclusive time (a share of the whole), estimated vs actual rows
+ * with the misestimate factor, and the slowest node marked. The plan as Postgres sent it is a
+ * click away; a plan that does not parse is shown only that way.
+ */
+export function PlanView({ kind, rows }: Props) {
   const [raw, setRaw] = useState(false);
-  const data = typeof value === 'string' ? safeParse(value) : value;
-  const top = (Array.isArray(data) ? data[0] : data) as Record<string, unknown> | undefined;
-  const plan = top?.Plan as PlanNode | undefined;
-  const extras = top ? Object.entries(top).filter(([k]) => k !== 'Plan') : [];
+  const value = rows[0]?.['QUERY PLAN'];
+  const text = useMemo(
+    () => (kind === 'text' ? rows.map((r) => (r['QUERY PLAN'] as string | null | undefined) ?? '').join('\n') : ''),
+    [kind, rows],
+  );
+  const plan = useMemo(() => (kind === 'text' ? parseTextPlan(text) : parseJsonPlan(value)), [kind, text, value]);
+  const analysis = useMemo(() => (plan ? analyzePlan(plan) : null), [plan]);
+  const showRaw = raw || !plan || !analysis;
   return (
-    <div className="plan-json" data-testid="json-plan">
+    <div className={`plan-view ${kind === 'text' ? 'plan-text' : 'plan-json'}`} data-testid={kind === 'text' ? 'text-plan' : 'json-plan'}>
       <div className="plan-tools">
-        <button type="button" className="link" onClick={() => setRaw(!raw)}>
-          {raw ? 'Plan tree' : 'Raw JSON'}
-        </button>
+        {plan && analysis && <PlanSummary plan={plan} analysis={analysis} />}
+        <span className="spacer" />
+        {plan && (
+          <button type="button" className="link small" onClick={() => setRaw(!raw)} data-testid="plan-raw-toggle">
+            {raw ? 'Plan tree' : kind === 'text' ? 'Plan text' : 'Raw JSON'}
+          </button>
+        )}
       </div>
-      {raw || !plan ? (
-        <JsonTree value={data} openDepth={3} />
+      {showRaw ? (
+        kind === 'text' ? (
+          <pre className="plan-raw">{text}</pre>
+        ) : (
+          <JsonTree value={typeof value === 'string' ? safeParse(value) : value} openDepth={3} />
+        )
       ) : (
-        <>
-          <PlanNodeView node={plan} depth={0} />
-          {extras.length > 0 && (
-            <div className="plan-extras">
-              {extras.map(([k, v]) => (
-                <span key={k}>
-                  {k}: <b>{typeof v === 'number' ? round(v) : JSON.stringify(v)}</b>
-                </span>
-              ))}
-            </div>
-          )}
-        </>
+        <ul className="plan-tree" role="tree">
+          <PlanNodeView node={plan.root} analysis={analysis} />
+        </ul>
       )}
     </div>
   );
 }
 
-const HEADLINE_KEYS = [
-  'Node Type',
-  'Plans',
-  'Relation Name',
-  'Alias',
-  'Index Name',
-  'Startup Cost',
-  'Total Cost',
-  'Plan Rows',
-  'Plan Width',
-  'Actual Total Time',
-  'Actual Rows',
-  'Actual Loops',
-  'Join Type',
-  'Strategy',
-  'Parent Relationship',
-];
+function PlanSummary({ plan, analysis }: { plan: Plan; analysis: PlanAnalysis }) {
+  const slow = analysis.slowest && analysis.stats.get(analysis.slowest);
+  return (
+    <span className="plan-summary small">
+      {plan.executionMs !== undefined && <span>Execution {formatDuration(plan.executionMs)}</span>}
+      {plan.planningMs !== undefined && <span>Planning {formatDuration(plan.planningMs)}</span>}
+      {analysis.slowest && slow?.exclusiveMs !== undefined && (
+        <span>
+          Slowest: <b>{analysis.slowest.type}</b> {formatDuration(slow.exclusiveMs)}
+          {share(slow, analysis) !== null && ` (${share(slow, analysis)}%)`}
+        </span>
+      )}
+      {analysis.totalMs === undefined && <span className="muted">Estimates only: EXPLAIN ANALYZE adds times and actual rows.</span>}
+    </span>
+  );
+}
 
-function PlanNodeView({ node, depth }: { node: PlanNode; depth: number }) {
+function share(s: NodeStats | undefined, analysis: PlanAnalysis): number | null {
+  if (s?.exclusiveMs === undefined || !analysis.totalMs) return null;
+  return Math.min(100, Math.round((s.exclusiveMs / analysis.totalMs) * 100));
+}
+
+function PlanNodeView({ node, analysis }: { node: PlanNode; analysis: PlanAnalysis }) {
   const [open, setOpen] = useState(true);
   const [details, setDetails] = useState(false);
-  const children = node.Plans ?? [];
-  const target = [node['Join Type'] && `${node['Join Type']}`, node['Strategy'] && `${node['Strategy']}`].filter(Boolean).join(' ');
-  const on = node['Relation Name']
-    ? ` on ${node['Relation Name']}${node.Alias && node.Alias !== node['Relation Name'] ? ` ${node.Alias}` : ''}`
-    : '';
-  const using = node['Index Name'] ? ` using ${node['Index Name']}` : '';
-  const rest = Object.entries(node).filter(([k]) => !HEADLINE_KEYS.includes(k));
+  const s = analysis.stats.get(node);
+  const pct = share(s, analysis);
+  const slowest = analysis.slowest === node;
+  const mis = misestimateLabel(s?.misestimate);
+  const misFactor = s?.misestimate === undefined ? 1 : Math.max(s.misestimate, 1 / s.misestimate);
   return (
-    <div className="plan-node" style={{ marginLeft: depth ? 18 : 0 }}>
+    <li
+      className={`plan-node${slowest ? ' is-slowest' : ''}`}
+      role="treeitem"
+      aria-expanded={node.children.length ? open : undefined}
+      data-testid={slowest ? 'plan-slowest' : 'plan-node'}
+    >
       <div className="plan-head">
         <button
           type="button"
           className="caret-btn"
           onClick={() => setOpen(!open)}
-          disabled={children.length === 0}
+          disabled={node.children.length === 0}
           aria-label={open ? 'collapse' : 'expand'}
         >
-          {children.length ? (open ? '▾' : '▸') : '•'}
+          {node.children.length ? (open ? '▾' : '▸') : '•'}
         </button>
-        <span className="plan-type">
-          {target ? `${target} ` : ''}
-          {node['Node Type']}
+        {node.role && <span className="plan-role">{node.role}</span>}
+        <span className="plan-type">{node.type}</span>
+        {/* a space, so the node reads "Seq Scan on t" when copied or read aloud */}{' '}
+        {node.target && <span className="plan-on">{node.target}</span>}
+        {slowest && <span className="plan-flag">slowest</span>}
+        {node.neverExecuted && <span className="plan-flag muted-flag">never executed</span>}
+        <span className="spacer" />
+        {s?.exclusiveMs !== undefined && (
+          <span className="plan-time" title="exclusive time: this node's own work over all its loops, its children taken out">
+            <span className="plan-bar" aria-hidden="true">
+              <span style={{ width: `${pct ?? 0}%` }} />
+            </span>
+            {formatDuration(s.exclusiveMs)}
+            {pct !== null && <span className="muted"> {pct}%</span>}
+          </span>
+        )}
+        <span className="plan-rows" title="rows per loop: estimated → actual">
+          {node.actualRows !== undefined ? (
+            <>
+              rows {fmt(node.planRows)} → <b>{fmt(node.actualRows)}</b>
+              {node.loops !== undefined && node.loops > 1 && <span className="muted"> ×{node.loops} loops</span>}
+            </>
+          ) : (
+            <>rows {fmt(node.planRows)}</>
+          )}
+          {mis && (
+            <span className={`plan-mis${misFactor >= 10 ? ' bad' : ''}`} data-testid="plan-misestimate">
+              {mis}
+            </span>
+          )}
         </span>
-        <span className="plan-on">
-          {using}
-          {on}
-        </span>
-        <span className="plan-cost">
-          cost {round(node['Startup Cost'])}..{round(node['Total Cost'])} · rows {String(node['Plan Rows'] ?? '?')}
-          {node['Actual Total Time'] !== undefined &&
-            ` · actual ${round(node['Actual Total Time'])} ms × ${String(node['Actual Loops'] ?? 1)}, rows ${String(node['Actual Rows'])}`}
-        </span>
-        {rest.length > 0 && (
-          <button type="button" className="link small" onClick={() => setDetails(!details)}>
+        {node.totalCost !== undefined && (
+          <span className="plan-cost">
+            cost {fmt(node.startupCost)}..{fmt(node.totalCost)}
+          </span>
+        )}
+        {node.details.length > 0 && (
+          <button type="button" className="link small" onClick={() => setDetails(!details)} aria-expanded={details}>
             {details ? 'less' : 'details'}
           </button>
         )}
       </div>
       {details && (
         <div className="plan-details">
-          {rest.map(([k, v]) => (
-            <div key={k}>
-              {/* eslint-disable-next-line @typescript-eslint/no-base-to-string -- v is a JSON scalar here: objects are stringified first */}
-              <span className="json-key">{k}:</span> {typeof v === 'object' ? JSON.stringify(v) : String(v)}
-            </div>
+          {node.details.map((d, i) => (
+            <div key={i}>{d}</div>
           ))}
         </div>
       )}
-      {open && children.map((c, i) => <PlanNodeView key={i} node={c} depth={depth + 1} />)}
-    </div>
+      {open && node.children.length > 0 && (
+        <ul role="group">
+          {node.children.map((c, i) => (
+            <PlanNodeView key={i} node={c} analysis={analysis} />
+          ))}
+        </ul>
+      )}
+    </li>
   );
 }
 
-function round(v: unknown): string {
-  // Postgres gives costs and times as numbers; anything else is shown as it came.
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- see above
-  return typeof v === 'number' ? String(Math.round(v * 100) / 100) : String(v ?? '?');
+function fmt(v: number | undefined): string {
+  if (v === undefined) return '?';
+  return Number.isInteger(v) ? v.toLocaleString('en-US') : String(Math.round(v * 100) / 100);
 }
 
 function safeParse(s: string): unknown {

@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Field } from '../api/types';
 import { formatValue, isJsonType, isNumericType } from './format';
+import { nextSort, viewOrder, type SortState } from './grid-view';
 import { JsonTree } from './JsonTree';
 
 const ROW_H = 26;
@@ -14,15 +15,23 @@ interface Props {
   geometryColumns?: string[];
 }
 
-/** A result grid that renders only the visible rows, so 10,000+ rows scroll smoothly. */
-export function ResultTable({ fields, rows, geometryColumns = [] }: Props) {
+/**
+ * A result grid that renders only the visible rows, so 10,000+ rows scroll smoothly. A header
+ * click sorts and the filter box narrows the rows it holds; row numbers count the rows shown.
+ */
+export function ResultTable({ fields, rows: allRows, geometryColumns = [] }: Props) {
   const [scrollTop, setScrollTop] = useState(0);
+  const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<SortState | null>(null);
+  const order = useMemo(() => (filter || sort ? viewOrder(fields, allRows, filter, sort) : null), [fields, allRows, filter, sort]);
+  const rows = useMemo(() => (order ? order.map((i) => allRows[i]) : allRows), [order, allRows]);
   const [inspect, setInspect] = useState<{ row: number; col: string } | null>(null);
   const frame = useRef(0);
-  const widths = useMemo(() => columnWidths(fields, rows), [fields, rows]);
+  // measured on every row held, so columns keep their widths while the filter changes
+  const widths = useMemo(() => columnWidths(fields, allRows), [fields, allRows]);
   const numericCols = useMemo(
-    () => fields.map((f) => isNumericType(f.dataTypeID) || rows.slice(0, 50).some((r) => typeof r[f.name] === 'number')),
-    [fields, rows],
+    () => fields.map((f) => isNumericType(f.dataTypeID) || allRows.slice(0, 50).some((r) => typeof r[f.name] === 'number')),
+    [fields, allRows],
   );
   const indexW = Math.max(36, String(rows.length).length * CHAR_W + 16);
   const totalW = indexW + widths.reduce((a, b) => a + b, 0);
@@ -74,6 +83,27 @@ export function ResultTable({ fields, rows, geometryColumns = [] }: Props) {
 
   return (
     <div className="result-table-wrap">
+      {allRows.length > 1 && (
+        <div className="grid-tools">
+          <input
+            type="search"
+            className="grid-filter"
+            placeholder="Filter rows…"
+            aria-label="Filter rows"
+            value={filter}
+            onChange={(e) => {
+              setFilter(e.target.value);
+              setScrollTop(0);
+            }}
+            data-testid="grid-filter"
+          />
+          {filter && (
+            <span className="muted small" data-testid="grid-count">
+              {rows.length.toLocaleString('en-US')} of {allRows.length.toLocaleString('en-US')} rows
+            </span>
+          )}
+        </div>
+      )}
       <div className="result-table" role="table" style={{ height: viewH }} onScroll={onScroll} data-testid="result-table">
         <div className="rt-header" role="row" style={{ width: totalW }}>
           <div className="rt-cell rt-index" style={{ width: indexW }}>
@@ -83,10 +113,21 @@ export function ResultTable({ fields, rows, geometryColumns = [] }: Props) {
             <div
               key={c}
               role="columnheader"
-              className={`rt-cell${numericCols[c] ? ' num' : ''}`}
+              className={`rt-cell rt-sortable${numericCols[c] ? ' num' : ''}`}
               style={{ width: widths[c] }}
-              title={`${f.name} (type oid ${f.dataTypeID})`}
+              title={`${f.name} (type oid ${f.dataTypeID}): click to sort`}
+              aria-sort={sort?.column === f.name ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+              data-col={f.name}
+              tabIndex={0}
+              onClick={() => setSort((s) => nextSort(s, f.name))}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  setSort((s) => nextSort(s, f.name));
+                }
+              }}
             >
+              {sort?.column === f.name && <span className="sort-mark">{sort.dir === 'asc' ? '▲' : '▼'}</span>}
               {f.name}
             </div>
           ))}

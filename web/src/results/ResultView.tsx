@@ -1,13 +1,18 @@
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import type { ErrorResult, Notice, RowsResult, SandboxResult } from '../api/types';
 import { isErrorResult } from '../api/types';
 import { geometryColumns, toGeometry } from '../geo/detect';
 import { GeoSketch } from '../geo/GeoSketch';
 import type { Geometry } from '../geo/geometry';
 import { positionToOffset } from '../sql/positions';
+import { chooseChart } from './chart/chart-choice';
+import { download, toCsv, toJson } from './export';
 import { formatDuration, noticeText, planKind, summary } from './format';
-import { JsonPlan, TextPlan } from './PlanView';
+import { PlanView } from './PlanView';
 import { ResultTable } from './ResultTable';
+
+// Chart.js is fetched the first time someone opens a chart, not with the page.
+const ResultChart = lazy(() => import('./chart/ResultChart'));
 
 const MAX_SHAPES = 5000;
 
@@ -60,6 +65,10 @@ function RowsView({ result, index, count }: { result: RowsResult; index: number;
     }
     return out;
   }, [geoCols, result.rows]);
+  const chart = useMemo(() => (plan ? null : chooseChart(result.fields, result.rows)), [plan, result]);
+  const [view, setView] = useState<'table' | 'chart'>('table');
+  const hasRows = !plan && result.fields.length > 0;
+  const file = `result-${index + 1}`;
 
   return (
     <>
@@ -69,6 +78,38 @@ function RowsView({ result, index, count }: { result: RowsResult; index: number;
           {summary(result)}
         </span>
         <span className="duration">{formatDuration(result.durationMs)}</span>
+        {hasRows && (
+          <span className="result-tools">
+            {chart && (
+              <span className="view-switch" role="group" aria-label="Show as">
+                <button type="button" aria-pressed={view === 'table'} onClick={() => setView('table')} data-testid="view-table">
+                  Table
+                </button>
+                <button type="button" aria-pressed={view === 'chart'} onClick={() => setView('chart')} data-testid="view-chart">
+                  Chart
+                </button>
+              </span>
+            )}
+            <button
+              type="button"
+              className="link small"
+              title="Download the rows as CSV"
+              onClick={() => download(toCsv(result.fields, result.rows), `${file}.csv`, 'text/csv')}
+              data-testid="download-csv"
+            >
+              CSV
+            </button>
+            <button
+              type="button"
+              className="link small"
+              title="Download the rows as JSON"
+              onClick={() => download(toJson(result.fields, result.rows), `${file}.json`, 'application/json')}
+              data-testid="download-json"
+            >
+              JSON
+            </button>
+          </span>
+        )}
       </header>
       <Notices notices={result.notices} />
       {result.truncated && (
@@ -77,9 +118,13 @@ function RowsView({ result, index, count }: { result: RowsResult; index: number;
           the rest.
         </div>
       )}
-      {plan === 'text' && <TextPlan rows={result.rows} />}
-      {plan === 'json' && <JsonPlan value={result.rows[0]?.['QUERY PLAN']} />}
-      {!plan && result.fields.length > 0 && (
+      {plan && <PlanView kind={plan} rows={result.rows} />}
+      {hasRows && chart && view === 'chart' && (
+        <Suspense fallback={<div className="muted small">Loading the chart…</div>}>
+          <ResultChart spec={chart} rows={result.rows} />
+        </Suspense>
+      )}
+      {hasRows && (!chart || view === 'table') && (
         <>
           {shapes.length > 0 && (
             <div className="geo-row">
