@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { ApiClient } from './api/client';
 import { Account } from './components/Account';
+import { Checkpoints } from './components/Checkpoints';
 import { HistoryPanel } from './components/HistoryPanel';
 import { NotebookActions } from './components/NotebookActions';
 import { SchemaTree } from './components/SchemaTree';
@@ -11,6 +12,7 @@ import { useAuth } from './hooks/use-auth';
 import { useBackendMode } from './hooks/use-backend-mode';
 import { useBackends } from './hooks/use-backends';
 import { useCellRunner } from './hooks/use-cell-runner';
+import { useCheckpoints } from './hooks/use-checkpoints';
 import { useDatabaseReset } from './hooks/use-database-reset';
 import { useModeSwitch } from './hooks/use-mode-switch';
 import { useNotebookCells } from './hooks/use-notebook-cells';
@@ -18,6 +20,7 @@ import { useNotebookFile } from './hooks/use-notebook-file';
 import { useSandboxStatus } from './hooks/use-sandbox-status';
 import { useQueryHistory } from './hooks/use-query-history';
 import { useSchemaTree } from './hooks/use-schema-tree';
+import { useWakeWatch } from './hooks/use-wake-watch';
 import { lockWaitText, useSessionActivity } from './hooks/use-session-activity';
 import { useShortcutsSheet } from './hooks/use-shortcuts-sheet';
 import { useTheme } from './hooks/use-theme';
@@ -74,6 +77,18 @@ export function App() {
     clearTree: tree.clear,
     refreshTree: tree.refresh,
     refreshStatus: sandbox.refresh,
+    handleAuthFailure: modeSwitch.handleAuthFailure,
+    notify,
+  });
+  const remoteActive = mode === 'remote' && activeReady;
+  useWakeWatch(api, runner.remoteBusy, sandbox.setStatus);
+  const checkpoints = useCheckpoints({
+    api,
+    active: remoteActive,
+    afterReset: async () => {
+      tree.clear();
+      await Promise.all([tree.refresh(), sandbox.refresh()]);
+    },
     handleAuthFailure: modeSwitch.handleAuthFailure,
     notify,
   });
@@ -177,7 +192,18 @@ export function App() {
           onRefresh={() => void tree.refresh()}
           onReset={() => void reset.reset()}
           resetting={reset.resetting}
-        />
+        >
+          {remoteActive && (
+            <Checkpoints
+              list={checkpoints.list}
+              work={checkpoints.work}
+              onOpen={() => void checkpoints.load()}
+              onSave={checkpoints.save}
+              onResetTo={checkpoints.resetTo}
+              onDelete={checkpoints.remove}
+            />
+          )}
+        </SchemaTree>
         <main className="notebook" data-testid="notebook">
           {notebook.cells.map((c, i) =>
             c.kind === 'markdown' ? (
