@@ -138,6 +138,16 @@ describe(writeJson.name, () => {
     expect(sink.destroyed).toBe(true);
   });
 
+  it('sends an answer that fits in one chunk in one write, with its Content-Length', async () => {
+    const { sink, got } = slowSink();
+    const headers: Record<string, number> = {};
+    const res = Object.assign(sink, { setHeader: (k: string, v: number) => (headers[k] = v) });
+    const small = [{ statement: 'select 1', rows: [{ '?column?': 1, s: 'é' }] }];
+    await expect(writeJson(res, small)).resolves.toBe(true);
+    expect(got).toEqual([JSON.stringify(small)]);
+    expect(headers['Content-Length']).toBe(Buffer.byteLength(JSON.stringify(small)));
+  });
+
   it('writes nothing when the value fails before the first byte, so an error body can still be sent', async () => {
     const { sink, got } = slowSink();
     await expect(writeJson(sink, [{ n: BigInt(1) }])).rejects.toThrow(TypeError);
