@@ -24,7 +24,7 @@ import { Client } from 'pg';
 import type { PoolStatus, SandboxResult } from '@pgsbx/contract';
 import { PinnedSocket } from '../database/pinned-socket';
 import { BIG_RESULT_SQL, peakRss, pullBigResults } from './big-results-load';
-import { ceilings } from './ceilings';
+import { BenchRow, ceilings } from './ceilings';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
@@ -38,16 +38,7 @@ const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 const POOL = 4;
 const MEMORY = '512m';
 
-interface Row {
-  what: string;
-  n: number;
-  median: number;
-  p95: number;
-  p99: number;
-  unit: string;
-  target?: string;
-  met?: boolean;
-}
+type Row = BenchRow;
 const rows: Row[] = [];
 const notes: string[] = [];
 
