@@ -34,11 +34,7 @@ export function readPlainJson(
   let finished = false;
   const finish = (err?: BodyError) => {
     if (finished) return;
-    finished = true;
-    req.off('data', onData);
-    req.off('end', onEnd);
-    req.off('error', onError);
-    req.off('close', onClose);
+    finished = true; // the listeners stay: they go with the request, and removing them costs more
     done(err);
   };
   const onData = (chunk: Buffer) => {

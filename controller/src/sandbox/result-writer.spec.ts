@@ -1,6 +1,6 @@
 import { JsonText } from '../common/json-text';
 import { Writable } from 'node:stream';
-import { JsonChunks, writeJson } from './result-writer';
+import { CHUNK_CHARS, JsonChunks, smallPlainJson, writeJson } from './result-writer';
 
 function chunksOf(value: unknown, chunkChars?: number): string[] {
   const c = new JsonChunks(value, chunkChars);
@@ -93,6 +93,24 @@ describe(JsonChunks.name, () => {
     // The same object twice, not nested in itself, is not a cycle.
     const shared = { x: 1 };
     expect(chunksOf([shared, shared]).join('')).toBe('[{"x":1},{"x":1}]');
+  });
+});
+
+describe(smallPlainJson.name, () => {
+  it('is JSON.stringify for small plain values', () => {
+    const v = [{ statement: 'select 1', rows: [{ a: 1, b: null, c: 'é', d: undefined, e: [true, NaN] }], fields: [], durationMs: 0.2 }];
+    expect(smallPlainJson(v, CHUNK_CHARS)).toBe(JSON.stringify(v));
+  });
+
+  it.each([
+    ['json text', [{ j: new JsonText('{"n": 1.000000000000000000001}') }]],
+    ['a toJSON', [{ t: { toJSON: () => 'x' } }]],
+    ['a Date', [{ d: new Date(0) }]],
+    ['a function', [{ f: () => 1 }]],
+    ['a BigInt', [{ n: BigInt(1) }]],
+    ['more than the limit', [{ s: 'x'.repeat(100) }]],
+  ])('leaves %s to the chunked walk', (_what, v) => {
+    expect(smallPlainJson(v, 64)).toBeUndefined();
   });
 });
 
