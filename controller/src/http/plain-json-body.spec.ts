@@ -1,5 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { readPlainJson } from './plain-json-body';
 
 type Req = IncomingMessage & { body?: unknown };
@@ -27,6 +28,26 @@ function read(req: Req, limit = 1000): Promise<{ taken: boolean; err?: unknown; 
 describe(readPlainJson.name, () => {
   it('reads a plain JSON body in pieces', async () => {
     expect(await read(request('{"sql":"select \'é\'"}'))).toEqual({ taken: true, err: undefined, body: { sql: "select 'é'" } });
+  });
+
+  it('calls back in the async context it was called in, so later log lines keep the request id', async () => {
+    const context = new AsyncLocalStorage<string>();
+    const socket = new PassThrough();
+    const headers = { 'content-type': 'application/json', 'content-length': '7' };
+    const req = Object.assign(socket, { headers, complete: true }) as unknown as Req;
+    const seen = new Promise((resolve) => {
+      context.run('request-1', () =>
+        readPlainJson(
+          req,
+          1000,
+          () => undefined,
+          () => resolve(context.getStore()),
+        ),
+      );
+    });
+    // The bytes arrive later, from the socket's side: outside the request's context.
+    setImmediate(() => socket.end('{"a":1}'));
+    expect(await seen).toBe('request-1');
   });
 
   it('drops a byte order mark, as body-parser does', async () => {

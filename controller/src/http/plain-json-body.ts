@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
 
 const PLAIN_TYPES = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8']);
@@ -32,10 +33,13 @@ export function readPlainJson(
   const chunks: Buffer[] = [];
   let received = 0;
   let finished = false;
+  // The body's events come from the socket, outside the request's async context: what runs next
+  // (and logs) must run in it, as raw-body does it, so its log lines carry the request id.
+  const inRequest = AsyncResource.bind(done);
   const finish = (err?: BodyError) => {
     if (finished) return;
     finished = true; // the listeners stay: they go with the request, and removing them costs more
-    done(err);
+    inRequest(err);
   };
   const onData = (chunk: Buffer) => {
     received += chunk.length;
