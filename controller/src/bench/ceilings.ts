@@ -5,13 +5,9 @@
  * in a container on that socket (the database's); one client and 10; then a 1,000-row × 5-column
  * select through the controller beside node-postgres alone, and the controller's CPU per exec.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
+import { readFileSync } from 'node:fs';
 import type { SandboxResult } from '@pgsbx/contract';
-import { PinnedSocket } from '../database/pinned-socket';
+import { Measured, connectPg, nodePostgres, runPgbench, withBareServer } from './ceiling-paths';
 import { LoadResult, httpLoad } from './http-load';
 
 export interface BenchRow {
@@ -46,11 +42,6 @@ const SESSIONS = ['main', 's2', 's3', 's4'];
 const CLIENTS = [1, 10] as const;
 const WIDE_SQL =
   "select g as id, g * 2 as twice, 'row ' || g as label, g / 7.0 as ratio, g % 2 = 0 as even from generate_series(1, 1000) g";
-
-interface Measured {
-  perSecond: number;
-  latencies: number[];
-}
 
 export async function ceilings(b: CeilingsBench): Promise<void> {
   for (const s of SESSIONS) await b.exec(USER, 'select 1', s);
@@ -202,89 +193,6 @@ async function bareLoad(b: CeilingsBench, port: number, clients: number): Promis
   const body = JSON.stringify({ sql: 'select 1', session: 'main' });
   const headers = { authorization: `Bearer ${b.token(USER)}`, 'content-type': 'application/json' };
   return httpLoad({ host: '127.0.0.1', port, method: 'POST', path: '/api/sandbox/exec', headers, body }, clients, b.seconds);
-}
-
-/** A node:http server in its own process (as the controller is) that reads the body and answers `answer`. */
-async function withBareServer(answer: string, fn: (port: number) => Promise<void>): Promise<void> {
-  const script = `
-    const body = Buffer.from(${JSON.stringify(answer)});
-    const server = require('node:http').createServer((req, res) => {
-      req.on('data', () => {});
-      req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length }); res.end(body); });
-    });
-    server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
-      child.once('exit', () => reject(new Error('the bare http server exited')));
-    });
-    await fn(port);
-  } finally {
-    child.kill();
-  }
-}
-
-async function connectPg(socketDir: string): Promise<Client> {
-  const socket = PinnedSocket.open(socketDir);
-  try {
-    const c = new Client({ host: socketDir, user: 'sandbox', database: 'sandbox', stream: () => socket.stream() });
-    c.on('error', () => undefined);
-    await c.connect();
-    return c;
-  } finally {
-    socket.close();
-  }
-}
-
-/** `clients` node-postgres connections, each running `select 1` back to back (simple protocol, as pg does). */
-async function nodePostgres(socketDir: string, clients: number, seconds: number): Promise<Measured> {
-  const conns = await Promise.all(Array.from({ length: clients }, () => connectPg(socketDir)));
-  try {
-    const latencies: number[] = [];
-    const started = performance.now();
-    const until = started + seconds * 1000;
-    await Promise.all(
-      conns.map(async (c) => {
-        while (performance.now() < until) {
-          const t = performance.now();
-          await c.query('select 1');
-          latencies.push(performance.now() - t);
-        }
-      }),
-    );
-    return { perSecond: latencies.length / ((performance.now() - started) / 1000), latencies };
-  } finally {
-    await Promise.all(conns.map((c) => c.end()));
-  }
-}
-
-/** pgbench -M prepared in a container of the sandbox image on the sandbox's socket, with per-transaction latencies. */
-function runPgbench(b: CeilingsBench, socketDir: string, clients: number): Measured {
-  const dir = mkdtempSync(join(tmpdir(), 'pgsbx-ceilings-'));
-  try {
-    writeFileSync(join(dir, 'select1.sql'), 'select 1;\n');
-    // one line per transaction: client, number, latency (µs), script, epoch s, µs
-    const out = b.docker([
-      'run', '--rm', '--network', 'none', '--user', '0',
-      '-v', `${socketDir}:/var/run/postgresql`, '-v', `${dir}:/bench`,
-      '--entrypoint', '/usr/lib/postgresql/17/bin/pgbench', b.image,
-      '-h', '/var/run/postgresql', '-U', 'sandbox', '-d', 'sandbox', '-n', '-M', 'prepared',
-      '-c', String(clients), '-j', String(Math.min(2, clients)), '-T', String(b.seconds),
-      '-f', '/bench/select1.sql', '-l', '--log-prefix', '/bench/tx',
-    ]); // prettier-ignore
-    const latencies: number[] = [];
-    for (const f of readdirSync(dir).filter((n) => n.startsWith('tx'))) {
-      for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
-        const us = Number(line.split(' ')[2]);
-        if (line && Number.isFinite(us)) latencies.push(us / 1000);
-      }
-    }
-    const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
-    return { perSecond: tps, latencies };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 async function wideSelect(b: CeilingsBench, socketDir: string): Promise<{ controller: number[]; driver: number[] }> {
