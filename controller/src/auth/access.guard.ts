@@ -1,24 +1,33 @@
-import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import { ACCESS_KEY, ADMIN_ROLES, Access, AuthUser, PREMIUM_ROLES } from './roles';
+import { TokenRefused, TokenVerifier } from './token-verifier';
+
+/** `Authorization: Bearer <token>`: the first two words, the scheme in any case (as passport-jwt read it). */
+const SCHEME_AND_VALUE = /(\S+)\s+(\S+)/;
+
+interface AuthRequest {
+  headers: { authorization?: string };
+  user?: AuthUser;
+}
 
 /**
  * The one global guard: every route declares @Public() or a role set (see roles.ts); a route
  * that declares neither is refused, so a forgotten decorator fails closed.
  */
 @Injectable()
-export class AccessGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenVerifier,
+  ) {}
 
-  override async canActivate(ctx: ExecutionContext): Promise<boolean> {
+  canActivate(ctx: ExecutionContext): boolean {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [ctx.getHandler(), ctx.getClass()]);
     if (access?.kind === 'public') return true;
     if (!access) throw new ForbiddenException('This route declares no access rule.');
-    await super.canActivate(ctx);
-    const user = ctx.switchToHttp().getRequest<{ user: AuthUser }>().user;
+    const req = ctx.switchToHttp().getRequest<AuthRequest>();
+    const user = (req.user = this.authenticate(req.headers.authorization));
     if (access.roles.includes(user.role)) return true;
     if (access.roles.every((r) => ADMIN_ROLES.includes(r))) {
       throw new ForbiddenException('This route is for operators (role admin).');
@@ -32,20 +41,16 @@ export class AccessGuard extends AuthGuard('jwt') {
     throw new ForbiddenException(`Role "${user.role}" may not use this route.`);
   }
 
-  override handleRequest<T>(err: unknown, user: T, info: unknown): T {
-    // Whatever passport hands over is shown as the text String() makes of it, as before.
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- err is unknown; String() is the intended fallback
-    if (err) throw err instanceof UnauthorizedException ? err : new UnauthorizedException(String(err));
-    if (!user) {
-      const why = info instanceof Error ? info.message : 'missing token';
-      const message =
-        why === 'No auth token'
-          ? 'Sign in: this route needs an Authorization: Bearer <token> header.'
-          : why === 'jwt expired'
-            ? 'Your session token has expired: sign in again.'
-            : `The token was refused (${why}): sign in again.`;
-      throw new UnauthorizedException(message);
+  private authenticate(header: string | undefined): AuthUser {
+    const m = header === undefined ? null : SCHEME_AND_VALUE.exec(header);
+    const token = m && m[1].toLowerCase() === 'bearer' ? m[2] : undefined;
+    if (!token) throw new UnauthorizedException('Sign in: this route needs an Authorization: Bearer <token> header.');
+    try {
+      return this.tokens.verify(token);
+    } catch (e) {
+      if (!(e instanceof TokenRefused)) throw e;
+      if (e.message === 'jwt expired') throw new UnauthorizedException('Your session token has expired: sign in again.');
+      throw new UnauthorizedException(`The token was refused (${e.message}): sign in again.`);
     }
-    return user;
   }
 }

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '../config/app-config';
 import { AuthController } from './auth.controller';
-import { JwtStrategy } from './jwt.strategy';
+import { TokenVerifier } from './token-verifier';
 
 @Module({
   imports: [
-    PassportModule,
+    // Signs dev-login tokens; TokenVerifier checks them (and any other HS256 token of JWT_SECRET).
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -18,6 +17,7 @@ import { JwtStrategy } from './jwt.strategy';
     }),
   ],
   controllers: [AuthController],
-  providers: [JwtStrategy],
+  providers: [TokenVerifier],
+  exports: [TokenVerifier],
 })
 export class AuthModule {}
