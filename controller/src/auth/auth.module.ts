@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '../config/app-config';
 import { AuthController } from './auth.controller';
-import { TokenVerifier } from './token-verifier';
+import { JwtStrategy } from './jwt.strategy';
+import { VerifiedTokens } from './verified-tokens';
 
 @Module({
   imports: [
-    // Signs dev-login tokens; TokenVerifier checks them (and any other HS256 token of JWT_SECRET).
+    PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -17,7 +19,7 @@ import { TokenVerifier } from './token-verifier';
     }),
   ],
   controllers: [AuthController],
-  providers: [TokenVerifier],
-  exports: [TokenVerifier],
+  providers: [JwtStrategy, VerifiedTokens],
+  exports: [VerifiedTokens],
 })
 export class AuthModule {}
