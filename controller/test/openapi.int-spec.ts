@@ -21,11 +21,18 @@ describe('OpenAPI document (real Docker)', () => {
     await h?.close();
   });
 
-  it('is public, and every route but the metrics text declares a JSON answer', async () => {
+  it('is public, and every route but the metrics text and a delete declares a JSON answer', async () => {
     const res = await h.request('GET', '/api/openapi.json');
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.body.openapi).toMatch(/^3\./);
-    expect(api.undocumented('200')).toEqual(['GET /metrics']);
+    // Saving a checkpoint answers 201 with it, deleting one 204 with no body.
+    expect(api.undocumented('200').sort()).toEqual([
+      'DELETE /api/sandbox/checkpoints/{name}',
+      'GET /metrics',
+      'POST /api/sandbox/checkpoints',
+    ]);
+    expect(api.undocumented('201')).toContain('GET /metrics');
+    expect(api.undocumented('201')).not.toContain('POST /api/sandbox/checkpoints');
     expect(api.undocumented('default')).toEqual([]);
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/sandbox/exec', '/api/sandbox', '/api/admin/sandboxes']));
     expect(res.body.paths['/api/openapi.json']).toBeUndefined();
@@ -93,6 +100,38 @@ describe('OpenAPI document (real Docker)', () => {
     expect(api.errors('get', '/api/admin/pool', 200, pool.body)).toEqual([]);
     const health = await h.request('GET', '/healthz');
     expect(api.errors('get', '/healthz', 200, health.body)).toEqual([]);
+  });
+
+  it('saved databases: checkpoints, hibernate, hibernated, storage, wake and drain fit their schemas', async () => {
+    const user = h.token('openapi-saver', 'pro');
+    const fits = async (method: string, path: string, doc: string, body?: unknown, as = admin, status = 200) => {
+      const res = await h.request(method, path, as, body);
+      expect({ path, status: res.status }).toEqual({ path, status });
+      expect(api.errors(method.toLowerCase(), doc, status, res.body)).toEqual([]);
+      return res.body;
+    };
+    expect((await h.exec(user, 'create table t(n int)')).status).toBe(200);
+    await fits('POST', '/api/sandbox/checkpoints', '/api/sandbox/checkpoints', { name: 'one' }, user, 201);
+    await fits('GET', '/api/sandbox/checkpoints', '/api/sandbox/checkpoints', undefined, user);
+    await fits('GET', '/api/admin/sandboxes/openapi-saver/checkpoints', '/api/admin/sandboxes/{user}/checkpoints');
+    expect(await fits('POST', '/api/admin/sandboxes/openapi-saver/hibernate', '/api/admin/sandboxes/{user}/hibernate')).toEqual({
+      hibernated: true,
+    });
+    await fits('POST', '/api/admin/sandboxes/nobody-here/hibernate', '/api/admin/sandboxes/{user}/hibernate');
+    expect((await fits('GET', '/api/sandbox', '/api/sandbox', undefined, user)).state).toBe('hibernated');
+    const asleep = await fits('GET', '/api/admin/hibernated', '/api/admin/hibernated');
+    expect(asleep.map((u: { user: string }) => u.user)).toContain('openapi-saver');
+    await fits('GET', '/api/admin/storage', '/api/admin/storage');
+    const woke = await fits('POST', '/api/admin/sandboxes/openapi-saver/wake', '/api/admin/sandboxes/{user}/wake');
+    expect(woke.status.restored).toMatchObject({ ms: expect.any(Number) });
+    await fits('POST', '/api/sandbox/wake', '/api/sandbox/wake', undefined, user);
+    await fits('POST', '/api/sandbox/reset', '/api/sandbox/reset', { checkpoint: 'one' }, user);
+    try {
+      expect(await fits('POST', '/api/admin/drain', '/api/admin/drain', { hibernate: true })).toMatchObject({ draining: true });
+      await fits('GET', '/api/admin/stats', '/api/admin/stats');
+    } finally {
+      await h.request('POST', '/api/admin/undrain', admin);
+    }
   });
 
   it('errors fit ApiError', async () => {

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { ApiClient } from './api/client';
 import { Account } from './components/Account';
+import { Checkpoints } from './components/Checkpoints';
 import { NotebookActions } from './components/NotebookActions';
 import { SchemaTree } from './components/SchemaTree';
 import { StatusBar } from './components/StatusBar';
@@ -9,12 +10,14 @@ import { useAuth } from './hooks/use-auth';
 import { useBackendMode } from './hooks/use-backend-mode';
 import { useBackends } from './hooks/use-backends';
 import { useCellRunner } from './hooks/use-cell-runner';
+import { useCheckpoints } from './hooks/use-checkpoints';
 import { useDatabaseReset } from './hooks/use-database-reset';
 import { useModeSwitch } from './hooks/use-mode-switch';
 import { useNotebookCells } from './hooks/use-notebook-cells';
 import { useNotebookFile } from './hooks/use-notebook-file';
 import { useSandboxStatus } from './hooks/use-sandbox-status';
 import { useSchemaTree } from './hooks/use-schema-tree';
+import { useWakeWatch } from './hooks/use-wake-watch';
 import { Cell } from './notebook/Cell';
 
 /** The notebook page: the state lives in hooks (src/hooks/), wired together here in dependency order. */
@@ -63,6 +66,18 @@ export function App() {
     handleAuthFailure: modeSwitch.handleAuthFailure,
     notify,
   });
+  const remoteActive = mode === 'remote' && activeReady;
+  useWakeWatch(api, runner.remoteBusy, sandbox.setStatus);
+  const checkpoints = useCheckpoints({
+    api,
+    active: remoteActive,
+    afterReset: async () => {
+      tree.clear();
+      await Promise.all([tree.refresh(), sandbox.refresh()]);
+    },
+    handleAuthFailure: modeSwitch.handleAuthFailure,
+    notify,
+  });
   const file = useNotebookFile({
     currentCells: notebook.currentCells,
     replaceCells: notebook.replace,
@@ -99,7 +114,18 @@ export function App() {
           onRefresh={() => void tree.refresh()}
           onReset={() => void reset.reset()}
           resetting={reset.resetting}
-        />
+        >
+          {remoteActive && (
+            <Checkpoints
+              list={checkpoints.list}
+              work={checkpoints.work}
+              onOpen={() => void checkpoints.load()}
+              onSave={checkpoints.save}
+              onResetTo={checkpoints.resetTo}
+              onDelete={checkpoints.remove}
+            />
+          )}
+        </SchemaTree>
         <main className="notebook" data-testid="notebook">
           {notebook.cells.map((c, i) => (
             <Cell

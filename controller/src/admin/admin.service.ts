@@ -25,9 +25,12 @@ export class AdminService {
     return Promise.all(this.fleet.list().map((sb) => this.view(sb, withStats)));
   }
 
-  async inspect(user: string): Promise<SandboxDetail> {
-    const sb = this.need(user);
-    return { ...(await this.view(sb, true)), status: await this.sandboxes.status(user) };
+  inspect(user: string): Promise<SandboxDetail> {
+    return this.detail(user, this.need(user), true);
+  }
+
+  async detail(user: string, sb: Sandbox, withStats: boolean): Promise<SandboxDetail> {
+    return { ...(await this.view(sb, withStats)), status: await this.sandboxes.status(user) };
   }
 
   async logs(user: string, tail: number | undefined): Promise<SandboxLogs> {
@@ -44,7 +47,9 @@ export class AdminService {
   async remove(user: string, force: boolean): Promise<RemoveResult> {
     const sb = this.fleet.find(user);
     if (sb) this.notBusy(sb, force, 'remove');
-    if (!(await this.fleet.removeUser(user, 'admin'))) throw new NotFoundException(`User "${user}" has no sandbox.`);
+    if (!(await this.fleet.removeUser(user, 'admin'))) {
+      throw new NotFoundException(`User "${user}" has no sandbox and no saved database.`);
+    }
     return { removed: true };
   }
 

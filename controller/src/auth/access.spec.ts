@@ -1,12 +1,22 @@
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { AdminController } from '../admin/admin.controller';
+import { HibernationAdminController } from '../admin/hibernation-admin.controller';
 import { HealthController } from '../health/health.controller';
 import { OpenApiController } from '../openapi/openapi.controller';
 import { SandboxController } from '../sandbox/sandbox.controller';
+import { SavedDatabaseController } from '../sandbox/saved-database.controller';
 import { AuthController } from './auth.controller';
 import { ACCESS_KEY, Access } from './roles';
 
-const CONTROLLERS = [AuthController, SandboxController, AdminController, HealthController, OpenApiController];
+const CONTROLLERS = [
+  AuthController,
+  SandboxController,
+  SavedDatabaseController,
+  AdminController,
+  HibernationAdminController,
+  HealthController,
+  OpenApiController,
+];
 
 /** Every route, with the access rule it declares (handler first, then its controller). */
 function routes() {
