@@ -6,7 +6,8 @@ import type { HibernateResult, SandboxResult, SandboxStatus, StorageReport } fro
  * The hibernation scenario of `npm run bench` (issue 11, BENCH_ONLY=hibernation): hibernate and
  * wake of 1, 10 and 100 MiB databases, wake from the warm pool beside an empty pool and beside a
  * new user's first exec, and the host's memory with 100 hibernated users. It runs against the
- * controller bench.ts starts, through the same HTTP API a user and an operator use.
+ * controller bench.ts starts, through the same HTTP API a user and an operator use. One file
+ * (~340 lines): its parts share the bounded calls, the users it cleans up and the rows it adds.
  */
 
 export interface BenchRow {
@@ -52,6 +53,26 @@ const insertRows = (from: number, to: number) =>
   `insert into items select g, (g::bigint * 7919 % 100000)::int, g / 3.0, md5(g::text) || ' ' || md5((g * 31)::text) from generate_series(${from}, ${to}) g`;
 const FIRST_RESULT = 'select count(*)::int as rows, sum(n)::bigint as total from items';
 
+/** A call unanswered this long is abandoned and counted (BENCH_STALL_SECONDS): a hung wake must not hang the bench. */
+const STALL_MS = Number(process.env.BENCH_STALL_SECONDS ?? 120) * 1000;
+
+class Stalled extends Error {}
+function within<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const stall = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Stalled(`${what} did not answer in ${STALL_MS / 1000} s`)), STALL_MS);
+  });
+  return Promise.race([p, stall]).finally(() => clearTimeout(timer));
+}
+/** Every call of the scenario bounded by STALL_MS. */
+function bounded(b: HibernationBench): HibernationBench {
+  return {
+    ...b,
+    api: (method, path, token, body) => within(b.api(method, path, token, body), `${method} ${path}`),
+    exec: (u, sql) => within(b.exec(u, sql), `exec as ${u} (${sql.slice(0, 40)})`),
+  };
+}
+
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mib = (bytes: number) => bytes / MiB;
@@ -82,7 +103,9 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
   return out;
 }
 
-export async function hibernationBench(b: HibernationBench): Promise<void> {
+export async function hibernationBench(unbounded: HibernationBench): Promise<void> {
+  const b = bounded(unbounded);
+  const stalls: string[] = [];
   // A tag per run: the control store outlives the bench, and a user of an earlier run that was
   // left hibernated must not be woken here as if it were this run's.
   const tag = randomBytes(3).toString('hex');
@@ -98,6 +121,8 @@ export async function hibernationBench(b: HibernationBench): Promise<void> {
       const u = user(name);
       const loaded = await load(b, u, mb * MiB);
       const r = await hibernateAndWake(b, u, rounds, loaded.rows);
+      if (r.stalled) stalls.push(r.stalled);
+      if (!r.wake.length) continue;
       const hib = b.record(`hibernate ${mb} MiB database (admin hibernate call)`, r.hibernate, 'ms', mb === 10 ? 'p50 ≤ 1000' : undefined);
       if (mb === 10) hib.met = hib.median <= 1000;
       const target = mb === 10 ? 'p50 ≤ 500' : mb === 100 ? 'p50 ≤ 2000' : undefined;
@@ -112,10 +137,14 @@ export async function hibernationBench(b: HibernationBench): Promise<void> {
           `archive ${mib(archive).toFixed(2)} MiB (${((100 * archive) / loaded.database).toFixed(0)} % of the database); ` +
           `hibernate p50/p95 ${fmtPair(hib)} ms, wake + first result p50/p95 ${fmtPair(wake)} ms.`,
       );
-      if (mb === 10) await poolComparison(b, u, loaded.rows, wake, user);
+      // A user whose wake hung holds their lock for good: nothing more can be measured with them.
+      if (r.stalled) continue;
+      if (mb === 10) stalls.push(...(await poolComparison(b, u, loaded.rows, wake, user)));
       await removeUser(b, u);
     }
-    await manyHibernated(b, tag, user);
+    stalls.push(...(await manyHibernated(b, tag, user)));
+    b.add(one('hibernate or wake calls that never answered (abandoned, see notes)', stalls.length, 'calls', '0', stalls.length === 0));
+    for (const s of stalls) b.note(`Stalled: ${s}.`);
   } finally {
     // rm removes the archives too; users already removed answer 404, which is fine here.
     await mapLimit(users, 4, (u) => b.api('DELETE', `/api/admin/sandboxes/${u}?force=1`, b.admin()).catch(() => undefined));
@@ -183,20 +212,34 @@ async function wakeWithQuery(b: HibernationBench, u: string, rows: number): Prom
   return ms;
 }
 
+/** `n` rounds of hibernate, then wake with a query; stops at the first call that stalls. */
 async function hibernateAndWake(b: HibernationBench, u: string, n: number, rows: number, pool = b.pool) {
-  const out = { hibernate: [] as number[], wake: [] as number[], archive: [] as number[] };
+  const out = { hibernate: [] as number[], wake: [] as number[], archive: [] as number[], stalled: undefined as string | undefined };
   for (let i = 0; i < n; i++) {
-    await b.poolAt(pool);
-    out.hibernate.push(await hibernate(b, u));
-    out.archive.push(await savedBytes(b, u));
-    await b.poolAt(pool);
-    out.wake.push(await wakeWithQuery(b, u, rows));
+    try {
+      await b.poolAt(pool);
+      out.hibernate.push(await hibernate(b, u));
+      out.archive.push(await savedBytes(b, u));
+      await b.poolAt(pool);
+      out.wake.push(await wakeWithQuery(b, u, rows));
+    } catch (e) {
+      if (!(e instanceof Stalled)) throw e;
+      out.stalled = `${u}, round ${i + 1} of ${n}: ${e.message}`;
+      b.log(`hibernation: ${out.stalled}`);
+      break;
+    }
   }
   return out;
 }
 
 /** The 10 MiB wake again with an empty pool (a cold container), and a new user's first exec for scale. */
-async function poolComparison(b: HibernationBench, u: string, rows: number, warm: BenchRow, user: (n: string) => string) {
+async function poolComparison(
+  b: HibernationBench,
+  u: string,
+  rows: number,
+  warm: BenchRow,
+  user: (n: string) => string,
+): Promise<string[]> {
   const n = Math.max(5, Math.round(b.samples / 3));
   const fresh: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -209,6 +252,7 @@ async function poolComparison(b: HibernationBench, u: string, rows: number, warm
   await b.api('PUT', '/api/admin/pool', b.admin(), { size: 0 });
   await b.poolAt(0);
   const cold = await hibernateAndWake(b, u, n, rows, 0);
+  if (!cold.wake.length) return [cold.stalled as string];
   await b.api('PUT', '/api/admin/pool', b.admin(), { size: b.pool });
   await b.poolAt(b.pool);
   const c = b.record('wake + first result, 10 MiB database, empty pool', cold.wake);
@@ -217,6 +261,7 @@ async function poolComparison(b: HibernationBench, u: string, rows: number, warm
       `(${(c.median / warm.median).toFixed(1)}×); a new user's first exec ${first.median.toFixed(0)} ms, ` +
       `so the warm wake is ${(warm.median / first.median).toFixed(1)}× a first exec.`,
   );
+  return cold.stalled ? [cold.stalled] : [];
 }
 
 async function removeUser(b: HibernationBench, u: string): Promise<void> {
@@ -225,7 +270,7 @@ async function removeUser(b: HibernationBench, u: string): Promise<void> {
 }
 
 /** 100 users with a small table each, all hibernated: what is left of them on the host. */
-async function manyHibernated(b: HibernationBench, tag: string, user: (n: string) => string): Promise<void> {
+async function manyHibernated(b: HibernationBench, tag: string, user: (n: string) => string): Promise<string[]> {
   const n = Math.max(1, Math.min(MANY, b.maxSandboxes - b.pool - 8));
   const many = Array.from({ length: n }, (_, i) => user(`many-${i}`));
   const ids = () =>
@@ -248,7 +293,15 @@ async function manyHibernated(b: HibernationBench, tag: string, user: (n: string
   await sleep(2000);
   const alive = { mem: memAvailable(), rss: rssOf(b.controllerPid), ...theirs() };
   const t = now();
-  const each = await mapLimit(many, 2, (u) => hibernate(b, u));
+  const stalls: string[] = [];
+  const timed = await mapLimit(many, 2, (u) =>
+    hibernate(b, u).catch((e: Error) => {
+      if (!(e instanceof Stalled)) throw e;
+      stalls.push(`hibernate ${u}: ${e.message}`);
+      return NaN;
+    }),
+  );
+  const each = timed.filter((ms) => !Number.isNaN(ms));
   const allSecs = (now() - t) / 1000;
   await b.poolAt(b.pool);
   await sleep(2000);
@@ -257,7 +310,7 @@ async function manyHibernated(b: HibernationBench, tag: string, user: (n: string
   const mine = storage.users.filter((s) => many.includes(s.user));
   const bytes = mine.reduce((sum, s) => sum + s.bytes, 0);
   const used = (m: number) => mib(before.mem - m);
-  b.record(`hibernate one of ${n} small users (2 at a time)`, each);
+  if (each.length) b.record(`hibernate one of ${n} small users (2 at a time)`, each);
   b.add(
     one(
       `containers left for ${n} hibernated users (${alive.containers} while alive)`,
@@ -288,4 +341,5 @@ async function manyHibernated(b: HibernationBench, tag: string, user: (n: string
       `${mib(alive.rss).toFixed(0)} → ${mib(after.rss).toFixed(0)} MiB; ${mine.length} archives, ${mib(bytes).toFixed(1)} MiB in all; ` +
       `hibernating them took ${allSecs.toFixed(0)} s.`,
   );
+  return stalls;
 }
