@@ -25,6 +25,7 @@ import type { PoolStatus, SandboxResult } from '@pgsbx/contract';
 import { PinnedSocket } from '../database/pinned-socket';
 import { BIG_RESULT_SQL, peakRss, pullBigResults } from './big-results-load';
 import { BenchRow, ceilings } from './ceilings';
+import { hibernationBench } from './hibernation';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
@@ -555,6 +556,8 @@ async function main(): Promise<void> {
   cleanup();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  // Its own archive directory: a shared one would let this controller's orphan sweep see another's files.
+  const archives = mkdtempSync(join(tmpdir(), 'pgsbx-bench-archives-'));
   const controller = spawn(process.execPath, [main], {
     env: {
       ...process.env,
@@ -567,6 +570,9 @@ async function main(): Promise<void> {
       SANDBOX_MEMORY: MEMORY,
       RATE_LIMIT_PER_MINUTE: '0',
       LOG_LEVEL: 'warn',
+      // Saving every sandbox as the bench stops would leave users that wake on the next run.
+      SANDBOX_HIBERNATE_ON_SHUTDOWN: 'off',
+      SANDBOX_ARCHIVE_DIR: archives,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -601,10 +607,29 @@ async function main(): Promise<void> {
     }
     if (want('hostile')) await otherUserUnderLoad();
     if (want('big-results')) await otherUserUnderBigResults(controller);
+    if (want('hibernation')) {
+      await hibernationBench({
+        ...{ prefix: PREFIX, controllerPid: controller.pid as number, samples: SAMPLES, pool: POOL, maxSandboxes: SANDBOXES + 50 },
+        ...{
+          api,
+          token: (u: string) => sign(u),
+          admin: ADMIN,
+          exec: (u: string, sql: string) => exec(u, sql),
+          poolAt,
+          docker,
+          cgroupMemory,
+          record,
+          log,
+        },
+        add: (r) => void rows.push(r),
+        note: (n) => void notes.push(n),
+      });
+    }
     if (want('idle') && SANDBOXES > 0) await manyIdle(controller);
   } finally {
     controller.kill('SIGTERM');
     cleanup();
+    rmSync(archives, { recursive: true, force: true });
   }
   const md = `# postgres-sandbox benchmark
 
