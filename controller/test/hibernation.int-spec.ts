@@ -183,6 +183,36 @@ describe('Hibernation: what cannot come back, and retention (real Docker)', () =
     expect(rows(await h.exec(t, "select count(*)::int as n from pg_tables where schemaname = 'public'"))).toEqual([{ n: 0 }]);
   });
 
+  it('found by the attacker: a session holding a lock does not stall the save; a schema named like an image schema comes back', async () => {
+    const t = h.token('locker');
+    await h.exec(
+      t,
+      'create sequence s; select nextval(\'s\'); create schema "extensions old"; create table "extensions old".t (x int); insert into "extensions old".t values (5)',
+    );
+    // Another session keeps a lock on the sequence in an open, idle transaction.
+    await h.exec(t, 'set idle_in_transaction_session_timeout = 0; begin; drop sequence s', 's2');
+    const started = Date.now();
+    expect(await h.fleet.hibernateUser('locker')).toBe('hibernated');
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(rows(await h.exec(t, "select nextval('s')::int as n"))).toEqual([{ n: 2 }]);
+    expect(rows(await h.exec(t, 'select x from "extensions old".t'))).toEqual([{ x: 5 }]);
+  });
+
+  it('found by the attacker: a reset to a checkpoint that will not restore leaves the database as it was', async () => {
+    const t = h.token('careful');
+    await h.exec(
+      t,
+      "create table limits (x int); insert into limits values (10); create function small(v int) returns bool language sql as 'select v < (select max(x) from limits)'; create table c (v int check (small(v))); insert into c values (1)",
+    );
+    expect((await h.request('POST', '/api/sandbox/checkpoints', t, { name: 'broken' })).status).toBe(201);
+    await h.exec(t, "drop table c; create table precious (v text); insert into precious values ('still here')");
+    const res = await h.request('POST', '/api/sandbox/reset', t, { checkpoint: 'broken' });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toMatch(/could not be restored/);
+    const after = await h.exec(t, 'select v from precious');
+    expect({ status: after.status, body: after.body }).toMatchObject({ status: 200, body: [{ rows: [{ v: 'still here' }] }] });
+  });
+
   it('retention: a user unseen past SANDBOX_RETENTION loses their archives and record; one seen recently keeps them', async () => {
     const gone = h.token('longgone');
     const here = h.token('recent');

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../domain/errors';
-import { ContainerRuntime } from '../runtime/container-runtime';
+import { ContainerRuntime, ExecOptions, ExecResult } from '../runtime/container-runtime';
 import { SOCKET_MOUNT } from '../runtime/sandbox-socket';
-import { ArchiveStore, StoredArchive } from './archive-store';
+import { ArchiveQuotaError, ArchiveStore, StoredArchive } from './archive-store';
 import { restoreList } from './toc-list';
 
 const BIN = '/usr/lib/postgresql/17/bin';
@@ -63,13 +63,22 @@ export class SandboxArchiver {
     writing.catch(() => aborter.abort());
     const deadline = this.deadline();
     deadline.addEventListener('abort', () => aborter.abort(), { once: true });
-    const dumping = this.runtime.exec(
+    const dumping = this.run(
+      'save',
       containerId,
       [`${BIN}/pg_dump`, '-h', SOCKET_MOUNT, '-U', 'sandbox', '-d', 'sandbox', '-Fc', '-Z', 'zstd:1', '--lock-wait-timeout=10s'],
       { stdout: out, signal: aborter.signal },
     );
+    // Whatever happens to the tool, the store's input ends: a write must never wait forever.
+    dumping.then(
+      () => out.end(),
+      () => out.destroy(),
+    );
     const [dumped, stored] = await Promise.allSettled([dumping, writing]);
-    if (stored.status === 'rejected') throw stored.reason;
+    if (stored.status === 'rejected') {
+      // The store's own refusal (the quota) first; else the tool's failure says what went wrong.
+      throw stored.reason instanceof ArchiveQuotaError || dumped.status === 'fulfilled' ? stored.reason : dumped.reason;
+    }
     const archive = stored.value;
     try {
       if (dumped.status === 'rejected') throw dumped.reason;
@@ -91,8 +100,29 @@ export class SandboxArchiver {
     const list = Buffer.from(restoreList(await this.tableOfContents(containerId, archive, 'restore')), 'utf8');
     const body = await this.archives.open(archive.key, archive);
     const stdin = Readable.from(withHeader(list, body));
-    const res = await this.runtime.exec(containerId, ['/usr/local/bin/pgsbx-restore'], { stdin, signal: this.deadline() });
+    const res = await this.run('restore', containerId, ['/usr/local/bin/pgsbx-restore'], { stdin, signal: this.deadline() });
     if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore failed (exit ${res.exitCode}): ${res.stderr.trim()}`, 'restore');
+  }
+
+  /**
+   * Ends the user's sessions that sit idle in an open transaction (before a hibernate): one holding
+   * a lock would otherwise hold pg_dump until the timeout, and hibernation does not keep open
+   * transactions anyway. Sessions outside a transaction hold no locks and stay (a hibernate that
+   * fails leaves them working). Best effort: a failure here is pg_dump's to report.
+   */
+  async endSessions(containerId: string): Promise<void> {
+    const sql =
+      "select pg_catalog.pg_terminate_backend(pid) from pg_catalog.pg_stat_activity where usename = 'sandbox' and state like 'idle in transaction%' and pid <> pg_catalog.pg_backend_pid()";
+    await this.run('save', containerId, [`${BIN}/psql`, '-h', SOCKET_MOUNT, '-U', 'sandbox', '-d', 'sandbox', '-XAtqc', sql], {
+      signal: AbortSignal.timeout(10_000),
+    }).catch(() => undefined);
+  }
+
+  /** Runs a tool; the engine's own failures (a container gone, an abort) become the user's clear 422. */
+  private run(phase: 'save' | 'restore', containerId: string, argv: string[], opts: ExecOptions): Promise<ExecResult> {
+    return this.runtime.exec(containerId, argv, opts).catch((e: Error) => {
+      throw e instanceof DomainError ? e : new ArchiveToolError(`${argv[0].split('/').pop()} could not run: ${e.message}`, phase);
+    });
   }
 
   /** `pg_restore -l` of the archive, run in the container: proves the archive reads back. */
@@ -100,15 +130,18 @@ export class SandboxArchiver {
     const body = await this.archives.open(archive.key, archive);
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooBig = false;
+    // Never fails: past the cap it only stops keeping (an error here would have nobody to hear it).
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
         size += chunk.length;
-        if (size > MAX_TOC_BYTES) return done(new ArchiveToolError('the archive table of contents is too large', phase));
-        chunks.push(chunk);
+        if (size > MAX_TOC_BYTES) tooBig = true;
+        else chunks.push(chunk);
         done();
       },
     });
-    const res = await this.runtime.exec(containerId, [`${BIN}/pg_restore`, '-l'], { stdin: body, stdout: sink, signal: this.deadline() });
+    const res = await this.run(phase, containerId, [`${BIN}/pg_restore`, '-l'], { stdin: body, stdout: sink, signal: this.deadline() });
+    if (tooBig) throw new ArchiveToolError(`the archive's table of contents is over ${MAX_TOC_BYTES} bytes`, phase);
     if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore -l failed (exit ${res.exitCode}): ${res.stderr.trim()}`, phase);
     return Buffer.concat(chunks).toString('utf8');
   }

@@ -33,7 +33,14 @@ describe('restoreList', () => {
     );
   });
 
-  it("keeps a user's own schema whose name merely starts like an image schema", () => {
-    expect(restoreList('12; 2615 1 SCHEMA - extensions2 sandbox')).toBe('12; 2615 1 SCHEMA - extensions2 sandbox');
+  it('keeps a user\'s own schema whose name merely starts like an image schema (found by the attacker: "extensions old")', () => {
+    for (const line of [
+      '12; 2615 1 SCHEMA - extensions2 sandbox',
+      '13; 2615 2 SCHEMA - extensions old sandbox',
+      '14; 2615 3 SCHEMA - topology data sandbox',
+      '15; 0 0 COMMENT - SCHEMA extensions old sandbox',
+    ]) {
+      expect(restoreList(line)).toBe(line);
+    }
   });
 });

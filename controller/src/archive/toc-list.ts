@@ -6,7 +6,7 @@
  * or topology.topology — is restored. pg_restore writes one entry per line and replaces newlines
  * in names, and -L reads only each line's leading id, so a hostile object name cannot add entries.
  */
-const IMAGE_SCHEMAS = /^\d+; \d+ \d+ (SCHEMA -|ACL - SCHEMA|COMMENT - SCHEMA) (extensions|topology) /;
+const IMAGE_SCHEMAS = /^\d+; \d+ \d+ (SCHEMA -|ACL - SCHEMA|COMMENT - SCHEMA) (extensions|topology) postgres$/;
 
 export function restoreList(toc: string): string {
   return toc

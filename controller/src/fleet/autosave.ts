@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { BackgroundTasks } from './background-tasks';
 import { Hibernation } from './hibernation';
 import { SandboxRegistry } from './sandbox-registry';
 import { UserLock } from './user-lock';
@@ -21,6 +22,7 @@ export class Autosave {
     private readonly registry: SandboxRegistry,
     private readonly hibernation: Hibernation,
     private readonly lock: UserLock,
+    private readonly background: BackgroundTasks,
     private readonly clock: Clock,
   ) {}
 
@@ -29,10 +31,19 @@ export class Autosave {
     if (!this.config.autosaveMs || !this.config.hibernate) return [];
     return this.registry
       .list()
-      .filter((sb) => sb.userId && !sb.gone && !sb.hibernating && sb.active === 0)
+      .filter((sb) => sb.userId && !sb.gone && !sb.hibernating && sb.active === 0 && !this.hibernation.recentlyFailed(sb))
       .filter((sb) => sb.lastUsedAt > (sb.lastSavedAt ?? 0) && now - (sb.lastSavedAt ?? sb.claimedAt) >= this.config.autosaveMs)
       .sort((a, b) => (a.lastSavedAt ?? a.claimedAt) - (b.lastSavedAt ?? b.claimedAt))
       .slice(0, MAX_PER_SWEEP);
+  }
+
+  private running?: Promise<number>;
+
+  /** One sweep at a time, off the fleet's tick: a slow save must not hold up reaping and recovery. */
+  sweepInBackground(): void {
+    if (this.running) return;
+    this.running = this.sweep().finally(() => (this.running = undefined));
+    this.background.track(this.running.catch(() => 0));
   }
 
   async sweep(): Promise<number> {

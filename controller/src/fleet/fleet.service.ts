@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { Sandbox } from '../domain/sandbox';
 import { userContainerName } from '../domain/sandbox-names';
 import { ContainerRuntime } from '../runtime/container-runtime';
+import { ControlStore } from '../control/control-store';
 import { Autosave } from './autosave';
 import { BackgroundTasks } from './background-tasks';
 import { CurrentImage } from './current-image';
@@ -57,6 +58,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly usage: UsageRecorder,
     private readonly retention: ArchiveRetention,
     private readonly autosave: Autosave,
+    private readonly control: ControlStore,
     private readonly clock: Clock,
     private readonly log: JsonLogger,
   ) {}
@@ -157,15 +159,24 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.lock.run(name, async () => {
       // A missing or damaged checkpoint is refused before anything is wiped.
       if (checkpoint !== undefined) await this.hibernation.verifyCheckpoint(userId, checkpoint);
-      await this.hibernation.discardHibernation(userId);
+      if (checkpoint === undefined) {
+        await this.hibernation.discardHibernation(userId);
+        return this.provisioner.reset(name, userId);
+      }
+      // Saved first, so a checkpoint that will not restore leaves the database as it was.
+      const current = this.registry.get(name);
+      const kept = current && !current.gone ? await this.hibernation.autosave(current) : await this.hibernation.isHibernated(userId);
+      if (!kept) await this.hibernation.discardHibernation(userId);
+      await this.control.setHibernated(userId, false);
       const sb = await this.provisioner.reset(name, userId);
-      if (checkpoint === undefined) return sb;
       try {
         sb.restored = await this.hibernation.restoreCheckpoint(sb, userId, checkpoint);
       } catch (e) {
+        if (kept) await this.control.setHibernated(userId, true);
         this.retirement.markDead(sb, 'unresponsive', 'the checkpoint could not be restored');
         throw e;
       }
+      await this.hibernation.discardHibernation(userId);
       return sb;
     });
   }
@@ -210,8 +221,12 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async saveCheckpoint(userId: string, checkpoint: string) {
-    const sb = await this.ensure(userId);
-    return this.lock.run(sb.name, () => this.hibernation.checkpoint(sb, userId, checkpoint));
+    const name = (await this.ensure(userId)).name;
+    // Under the lock, the sandbox as it is then: a reset or hibernate may have replaced it meanwhile.
+    return this.lock.run(name, async () => {
+      const sb = this.registry.get(name) ?? (await this.provisioner.provision(name, userId));
+      return this.hibernation.checkpoint(sb, userId, checkpoint);
+    });
   }
 
   checkpoints(userId: string) {
@@ -318,7 +333,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!this.recovery.recovered) await this.recovery.recover();
       else await this.recovery.reconcile();
       await this.reaper.sweep();
-      await this.autosave.sweep();
+      this.autosave.sweepInBackground();
       await this.image.refresh();
       this.pool.refill();
       await this.sweepArchives();

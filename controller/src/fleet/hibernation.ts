@@ -12,6 +12,9 @@ import { Sandbox, WakeReport } from '../domain/sandbox';
 import { RETIRED_BECAUSE, ReapReason } from './retire-reasons';
 import { Retirement } from './retirement';
 
+/** After a failed hibernate, the reaper and eviction leave that sandbox alone this long. */
+const RETRY_AFTER_FAILURE_MS = 10 * 60_000;
+
 /** A user's hibernation archive is recorded under this name (checkpoints under their own). */
 export const HIBERNATION_NAME = 'latest';
 
@@ -30,6 +33,8 @@ export interface WakeProgress {
 @Injectable()
 export class Hibernation {
   private readonly waking = new Map<string, WakeProgress>();
+  /** When each sandbox's last hibernate failed: the reaper and eviction leave it alone for a while. */
+  private readonly failedAt = new Map<string, number>();
 
   constructor(
     private readonly config: AppConfig,
@@ -54,9 +59,12 @@ export class Hibernation {
     const started = this.clock.now();
     let saved: ArchiveRecord;
     try {
+      await this.archiver.endSessions(sb.containerId);
       saved = await this.save(sb, userId, 'hibernation', HIBERNATION_NAME, true);
+      this.failedAt.delete(sb.containerId);
     } catch (e) {
       sb.hibernating = false;
+      this.failedAt.set(sb.containerId, this.clock.now());
       this.observe('hibernate', 'failed', started);
       const error = (e as Error).message;
       this.log.event('error', 'fleet', 'hibernate failed; the sandbox stays', { user: userId, container: sb.name, reason, error });
@@ -106,17 +114,35 @@ export class Hibernation {
       this.log.event('info', 'fleet', 'sandbox autosaved', { user: sb.userId, container: sb.name, bytes: saved.bytes });
       return true;
     } catch (e) {
+      this.failedAt.set(sb.containerId, this.clock.now());
       this.observe('autosave', 'failed', started);
       this.log.event('warn', 'fleet', 'autosave failed', { user: sb.userId, container: sb.name, error: (e as Error).message });
       return false;
     }
   }
 
-  /** Restores a checkpoint into `sb`, a fresh container (reset to a checkpoint). */
+  /** A hibernate of this sandbox failed within the last RETRY_AFTER_FAILURE_MS: do not pick it again yet. */
+  recentlyFailed(sb: Sandbox, now = this.clock.now()): boolean {
+    const at = this.failedAt.get(sb.containerId);
+    if (at === undefined) return false;
+    if (now - at < RETRY_AFTER_FAILURE_MS) return true;
+    this.failedAt.delete(sb.containerId);
+    return false;
+  }
+
+  /**
+   * Restores a checkpoint into `sb`, a fresh container (reset to a checkpoint). The user's requests
+   * wait meanwhile (`hibernating`), and the status says `waking`.
+   */
   async restoreCheckpoint(sb: Sandbox, userId: string, name: string): Promise<WakeReport> {
     const archive = await this.control.archive(userId, 'checkpoint', name);
     if (!archive) throw new CheckpointNotFoundError(name);
-    return this.restore(sb, userId, archive, 'restore');
+    sb.hibernating = true;
+    try {
+      return await this.restore(sb, userId, archive, 'restore');
+    } finally {
+      sb.hibernating = false;
+    }
   }
 
   /** Throws CheckpointNotFoundError, or the store's error when its bytes fail their checksum. */

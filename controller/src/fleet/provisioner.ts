@@ -131,7 +131,8 @@ export class Provisioner {
 
   private async makeRoom(name: string): Promise<void> {
     const decision = capacityDecision({
-      sandboxes: this.registry.list(),
+      // A sandbox that could not be saved lately is not picked again (it would fail the same way).
+      sandboxes: this.registry.list().filter((sb) => !this.config.hibernate || !this.hibernation.recentlyFailed(sb)),
       startingElsewhere: this.registry.startingOtherThan(name),
       max: this.config.maxSandboxes,
     });

@@ -45,7 +45,9 @@ export class Reaper {
       for (const c of found) {
         // Looked up again: a request may have claimed it, or it died, while earlier ones were retired.
         const sb = this.registry.get(c.container);
-        if (!sb || sb.active > 0 || sb.gone) continue;
+        if (!sb || sb.active > 0 || sb.gone || sb.hibernating) continue;
+        // One that could not be saved lately (a lock held, a quota) waits: it must not hold up everyone else.
+        if (this.config.hibernate && this.hibernation.recentlyFailed(sb)) continue;
         if (this.config.hibernate && sb.userId) await this.lock.run(sb.name, () => this.hibernation.hibernate(sb, c.reason));
         else await this.retirement.retire(sb.containerId, sb, c.reason);
       }

@@ -12,49 +12,59 @@ const MAX_STDERR = 64 * 1024;
  * 100 MB dump must not pile up in the controller's memory when the archive's disk is slower.
  */
 export async function dockerExec(docker: Docker, id: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
-  const container = docker.getContainer(id);
-  const exec = await container.exec({ Cmd: argv, AttachStdin: !!opts.stdin, AttachStdout: true, AttachStderr: true, Tty: false });
-  const stream = (await exec.start({ hijack: true, stdin: !!opts.stdin })) as NodeJS.ReadWriteStream & { destroy(err?: Error): void };
-  const abort = () => stream.destroy(new Error('exec aborted'));
+  let stream: (NodeJS.ReadWriteStream & { destroy(err?: Error): void }) | undefined;
+  let feeder: Writable | undefined;
+  const abort = () => stream?.destroy(new Error('exec aborted'));
+  // A consumer that fails (a full disk, a quota) stops the command's output instead of crashing the process.
+  const outputFailed = (e: Error) => stream?.destroy(e);
   opts.signal?.addEventListener('abort', abort, { once: true });
-  let stderr = '';
-  const demux = new FrameSplitter(opts.stdout, (chunk) => {
-    if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8').slice(0, MAX_STDERR - stderr.length);
-  });
-  const feeder = opts.stdin
-    ? new Writable({
-        write: (c: Buffer, _e, cb) => (stream.write(c) ? cb() : stream.once('drain', () => cb())),
-        final: (cb) => (stream.end(), cb()),
-      })
-    : undefined;
-  // The command may end before reading all of stdin (an error, or pg_restore -l, which reads only
-  // the start): its stdin then breaks; that is the command's business, reported by its exit code.
-  const sent =
-    opts.stdin && feeder
-      ? pipeline(opts.stdin, feeder).then(
-          () => undefined,
-          (e: Error) => e,
-        )
-      : Promise.resolve(undefined);
+  opts.stdout?.on('error', outputFailed);
   try {
-    try {
-      await pipeline(stream, demux);
-    } finally {
-      // Output ended (or broke), so the command has: stop feeding it whatever state the feed is in.
-      // A last write may wait for a 'drain' that never comes once Docker closed the connection.
-      if (feeder && !feeder.writableFinished) {
-        opts.stdin?.destroy();
-        feeder.destroy();
-      }
-    }
+    const exec = await docker
+      .getContainer(id)
+      .exec({ Cmd: argv, AttachStdin: !!opts.stdin, AttachStdout: true, AttachStderr: true, Tty: false });
+    stream = (await exec.start({ hijack: true, stdin: !!opts.stdin })) as NodeJS.ReadWriteStream & { destroy(err?: Error): void };
+    if (opts.signal?.aborted) abort();
+    const hijacked = stream;
+    let stderr = '';
+    const demux = new FrameSplitter(opts.stdout, (chunk) => {
+      if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8').slice(0, MAX_STDERR - stderr.length);
+    });
+    feeder = opts.stdin
+      ? new Writable({
+          write: (c: Buffer, _e, cb) => (hijacked.write(c) ? cb() : hijacked.once('drain', () => cb())),
+          final: (cb) => (hijacked.end(), cb()),
+        })
+      : undefined;
+    // The command may end before reading all of stdin (an error, or pg_restore -l, which reads only
+    // the start): its stdin then breaks; that is the command's business, reported by its exit code.
+    const sent =
+      opts.stdin && feeder
+        ? pipeline(opts.stdin, feeder).then(
+            () => undefined,
+            (e: Error) => e,
+          )
+        : Promise.resolve(undefined);
+    await pipeline(hijacked, demux);
+    stopFeeding(opts, feeder);
     const sendError = await sent;
     const { ExitCode } = await exec.inspect();
     if (ExitCode === null && sendError instanceof Error) throw sendError;
     return { exitCode: ExitCode ?? -1, stderr };
   } finally {
+    // Output ended or broke (or never began), so the command has: stop feeding it whatever state
+    // the feed is in (a last write may wait for a 'drain' that never comes once Docker closed the
+    // connection), and end the output so whoever reads it is never left waiting.
+    stopFeeding(opts, feeder);
     opts.signal?.removeEventListener('abort', abort);
-    if (opts.stdout && !opts.stdout.writableEnded) opts.stdout.end();
+    opts.stdout?.off('error', outputFailed);
+    if (opts.stdout && !opts.stdout.writableEnded && !opts.stdout.destroyed) opts.stdout.end();
   }
+}
+
+function stopFeeding(opts: ExecOptions, feeder: Writable | undefined): void {
+  if (opts.stdin && !opts.stdin.readableEnded) opts.stdin.destroy();
+  if (feeder && !feeder.writableFinished && !feeder.destroyed) feeder.destroy();
 }
 
 /** Splits Docker's multiplexed stream into stdout (passed on with backpressure) and stderr. */
