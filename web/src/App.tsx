@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { cancelCostText } from './backends/pglite-backend';
 import { ApiClient } from './api/client';
 import { Account } from './components/Account';
 import { NotebookActions } from './components/NotebookActions';
@@ -29,7 +30,7 @@ export function App() {
   /** The active backend can be queried: PGlite always, Real Postgres once a premium sign-in is confirmed. */
   const activeReady = mode === 'pglite' || (auth.authChecked && remoteAllowed);
   const sandbox = useSandboxStatus(api, { active: mode === 'remote' && activeReady, poll: mode === 'remote' && remoteAllowed });
-  const { backendFor, pgliteStart, pgliteRestarted } = useBackends(api, { mode, onRemoteActivity: sandbox.refresh, notify });
+  const { backendFor, remote, pgliteStart, pgliteRestarted } = useBackends(api, { mode, onRemoteActivity: sandbox.refresh, notify });
   const tree = useSchemaTree({ backendFor, target: backendMode.target, mode, ready: activeReady });
   const modeSwitch = useModeSwitch({
     api,
@@ -40,6 +41,7 @@ export function App() {
     currentMode: backendMode.currentMode,
     setMode: backendMode.setMode,
     setStatus: sandbox.setStatus,
+    onRemoteChosen: () => void remote.warmUp(session).catch(() => undefined),
     notify,
   });
   const notebook = useNotebookCells();
@@ -70,6 +72,10 @@ export function App() {
     notify,
   });
 
+  const { chooseMode } = modeSwitch;
+  const useRealPostgres = useCallback(() => void chooseMode('remote'), [chooseMode]);
+  const cancelCost = cancelCostText(pgliteStart?.persisted ?? false);
+
   const chooseSession = (s: string) => {
     backendMode.setSession(s);
     void tree.refresh();
@@ -95,6 +101,7 @@ export function App() {
           tree={tree.tree}
           loading={tree.loading}
           error={tree.error}
+          stale={tree.stale}
           backendLabel={mode === 'pglite' ? 'PGlite' : `Real Postgres · ${session}`}
           onRefresh={() => void tree.refresh()}
           onReset={() => void reset.reset()}
@@ -117,6 +124,8 @@ export function App() {
               onMove={notebook.move}
               onDelete={notebook.remove}
               onAddBelow={notebook.addBelow}
+              cancelCost={cancelCost}
+              onUseRealPostgres={useRealPostgres}
             />
           ))}
           <button type="button" className="add-cell-wide" onClick={() => notebook.add()}>

@@ -3,6 +3,7 @@ import type { SQLNamespace } from '@codemirror/lang-sql';
 import type { SandboxResult } from '../api/types';
 import { isErrorResult } from '../api/types';
 import type { BackendKind } from '../backends/backend';
+import { POSTGIS_MESSAGE } from '../backends/pglite-limits';
 import { ResultView } from '../results/ResultView';
 import { formatDuration } from '../results/format';
 import { errorSpan, positionToOffset } from '../sql/positions';
@@ -14,6 +15,8 @@ export interface CellRun {
   seq: number;
   backend: BackendKind;
   session: string;
+  /** The server version that ran it ("18.6"), when the backend knows it. */
+  version?: string;
   /** The SQL that ran (error positions refer to it). */
   sql: string;
   startedAt?: number;
@@ -39,6 +42,10 @@ interface Props {
   onDelete: (id: string) => void;
   onAddBelow: (id: string) => void;
   id: string;
+  /** Asked before a cancel that costs more than the statement (PGlite restarts); none: cancel at once. */
+  cancelCost?: string;
+  /** Offered when a statement needs Real Postgres (PostGIS in PGlite). */
+  onUseRealPostgres?: () => void;
 }
 
 export const Cell = memo(function Cell({
@@ -55,7 +62,10 @@ export const Cell = memo(function Cell({
   onMove,
   onDelete,
   onAddBelow,
+  cancelCost,
+  onUseRealPostgres,
 }: Props) {
+  const [confirmCancel, setConfirmCancel] = useState(false);
   const marks = useMemo<EditorMark[]>(() => {
     if (!run || run.status !== 'done') return [];
     return run.results.flatMap((r) => {
@@ -66,6 +76,16 @@ export const Cell = memo(function Cell({
   }, [run]);
   const busy = run?.status === 'running' || run?.status === 'queued';
   const hasError = run?.status === 'done' && (run.failure || run.results.some(isErrorResult));
+  const needsReal = run?.backend === 'pglite' && run.results.some((r) => isErrorResult(r) && r.error.message === POSTGIS_MESSAGE);
+  useEffect(() => {
+    if (!busy) setConfirmCancel(false);
+  }, [busy]);
+  const askCancel = busy && confirmCancel && run?.backend === 'pglite' && !!cancelCost;
+  const cancel = () => {
+    if (run?.status === 'running' && run.backend === 'pglite' && cancelCost && !confirmCancel) return setConfirmCancel(true);
+    setConfirmCancel(false);
+    void onCancel(id);
+  };
 
   return (
     <article
@@ -77,7 +97,7 @@ export const Cell = memo(function Cell({
       <div className="cell-bar">
         <span className="cell-index">[{index + 1}]</span>
         {busy ? (
-          <button type="button" className="cancel-btn" onClick={() => void onCancel(id)} data-testid="cancel">
+          <button type="button" className="cancel-btn" onClick={cancel} data-testid="cancel" aria-expanded={askCancel || undefined}>
             ■ Cancel
           </button>
         ) : (
@@ -114,6 +134,19 @@ export const Cell = memo(function Cell({
           ✕
         </button>
       </div>
+      {askCancel && (
+        <div className="banner warning cancel-confirm" role="alertdialog" aria-label="Cancel this statement?" data-testid="cancel-confirm">
+          <span>{cancelCost}</span>
+          <span className="row">
+            <button type="button" className="danger" onClick={cancel} data-testid="cancel-confirmed">
+              Restart PGlite
+            </button>
+            <button type="button" onClick={() => setConfirmCancel(false)}>
+              Keep running
+            </button>
+          </span>
+        </div>
+      )}
       <Editor
         value={sql}
         onChange={(v) => onChange(id, v)}
@@ -135,6 +168,14 @@ export const Cell = memo(function Cell({
               {run.failure}
             </div>
           )}
+          {needsReal && onUseRealPostgres && (
+            <div className="banner info" data-testid="needs-real">
+              PostGIS needs Real Postgres: your own Postgres 17 container with PostGIS 3.{' '}
+              <button type="button" className="link" onClick={onUseRealPostgres}>
+                Switch to Real Postgres
+              </button>
+            </div>
+          )}
           {run.results.map((r, i) => (
             <ResultView key={i} result={r} cellSql={run.sql} index={i} count={run.results.length} />
           ))}
@@ -153,13 +194,19 @@ function RunStatus({ run }: { run?: CellRun }) {
   }, [run?.status]);
   if (!run) return null;
   const where = run.backend === 'pglite' ? 'PGlite' : `Real Postgres · ${run.session}`;
+  const version = run.version && (
+    <span className="pg-version" data-testid="pg-version" title={`This cell ran on PostgreSQL ${run.version}`}>
+      PostgreSQL {run.version}
+    </span>
+  );
   let text: string;
   if (run.status === 'queued') text = 'queued…';
   else if (run.status === 'running') text = `running… ${formatDuration(performance.now() - (run.startedAt ?? performance.now()))}`;
   else text = formatDuration(run.elapsedMs);
   return (
     <span className="run-status muted small" data-testid="run-status">
-      <span className={`badge ${run.backend}`}>{where}</span> {text}
+      <span className={`badge ${run.backend}`}>{where}</span>
+      {version} {text}
     </span>
   );
 }
