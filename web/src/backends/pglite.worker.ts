@@ -59,6 +59,10 @@ async function open(): Promise<{ pg: PGlite } & PgliteReady> {
   const t0 = performance.now();
   const exts = { vector, ...(await loadContrib(extensions)) };
   const dataDir = persist ? `idb://${DATA_DIR}` : undefined;
+  // Syncing to IndexedDB after every statement cost 30-140 ms each (IDBFS writes whole files, and
+  // the WAL segment is 16 MB): PGlite syncs in the background, and each cell ends with one full sync
+  // of its own (persistNow) before its results are sent.
+  const relaxedDurability = true;
   const restored = persist && (await savedDatabaseExists());
   const ready = async (pg: PGlite, fromSnapshot: boolean) => {
     const v = await pg.query<{ server_version: string }>('show server_version');
@@ -66,7 +70,7 @@ async function open(): Promise<{ pg: PGlite } & PgliteReady> {
   };
   if (restored) {
     try {
-      return await ready(await PGlite.create({ dataDir, extensions: exts }), false);
+      return await ready(await PGlite.create({ dataDir, relaxedDurability, extensions: exts }), false);
     } catch (e) {
       console.warn('the saved PGlite database could not be opened; starting a fresh one', e);
       await deleteSaved().catch(() => undefined);
@@ -76,14 +80,14 @@ async function open(): Promise<{ pg: PGlite } & PgliteReady> {
     try {
       const gz = snapshot[0] === 0x1f && snapshot[1] === 0x8b;
       const blob = new Blob([snapshot as BlobPart], { type: gz ? 'application/x-gzip' : 'application/x-tar' });
-      return await ready(await PGlite.create({ dataDir, extensions: exts, loadDataDir: blob }), true);
+      return await ready(await PGlite.create({ dataDir, relaxedDurability, extensions: exts, loadDataDir: blob }), true);
     } catch (e) {
       console.warn('PGlite snapshot could not be loaded; running initdb instead', e);
       snapshot = undefined;
       if (persist) await deleteSaved().catch(() => undefined);
     }
   }
-  return ready(await PGlite.create({ dataDir, extensions: exts }), false);
+  return ready(await PGlite.create({ dataDir, relaxedDurability, extensions: exts }), false);
 }
 
 function reply(msg: WorkerResponse) {
@@ -106,6 +110,7 @@ async function loadMissing(pg: PGlite, sql: string): Promise<PGlite> {
   // Inside an open transaction a restart would roll it back: the statement fails with a hint instead.
   if (missing.length === 0 || pg.isInTransaction()) return pg;
   extensions = [...extensions, ...missing];
+  await persistNow(pg); // with relaxed durability, close() would not wait for its own sync
   await pg.close();
   const opened = open();
   db = opened.then((o) => o.pg);
@@ -140,7 +145,19 @@ async function handle(req: WorkerRequest): Promise<void> {
   const before = extensions;
   pg = await loadMissing(pg, req.sql);
   const results = await execCell(pg, req.sql, parsers);
+  // Before the reply: what a cell shows as done survives a reload, a closed tab, or the Cancel of a
+  // later statement (which kills the worker).
+  await persistNow(pg).catch((e: unknown) => console.warn('PGlite: IndexedDB did not take the data', e));
   reply({ id: req.id, type: 'exec', results, extensions: extensions !== before ? extensions : undefined });
+}
+
+/** Writes the data directory to IndexedDB now (one IndexedDB transaction: all or nothing). */
+function persistNow(pg: PGlite): Promise<void> {
+  const fs = (pg as unknown as { Module?: { FS?: { syncfs(populate: boolean, done: (e: unknown) => void): void } } }).Module?.FS;
+  if (!persist || !fs) return Promise.resolve();
+  return new Promise((resolve, reject) =>
+    fs.syncfs(false, (e) => (e ? reject(e instanceof Error ? e : new Error(`IndexedDB sync failed: ${JSON.stringify(e)}`)) : resolve())),
+  );
 }
 
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
