@@ -1,6 +1,6 @@
 import snapshotUrl from 'virtual:pglite-snapshot';
 import { Backend, BackendError, ExecOutcome } from './backend';
-import type { PgliteReady, WorkerRequest, WorkerResponse } from './pglite-protocol';
+import { PGLITE_IDB_NAME, type PgliteReady, type WorkerRequest, type WorkerResponse } from './pglite-protocol';
 
 type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
 export type PgliteStart = PgliteReady;
@@ -25,6 +25,12 @@ function fetchSnapshot(): Promise<ArrayBuffer | undefined> {
         .catch(() => undefined)
     : Promise.resolve(undefined);
   return snapshotBytes;
+}
+
+/** A database saved by an earlier visit opens from IndexedDB: the snapshot is not needed then. */
+async function hasSavedDatabase(): Promise<boolean> {
+  const dbs = await indexedDB.databases?.().catch(() => undefined);
+  return !!dbs?.some((d) => d.name === PGLITE_IDB_NAME);
 }
 
 /**
@@ -55,11 +61,13 @@ export class PgliteBackend implements Backend {
       p.resolve(ev.data);
     };
     worker.onerror = (ev) => this.failAll(new BackendError(`PGlite worker failed: ${ev.message || 'unknown error'}`));
-    this.ready = fetchSnapshot().then(async (snap) => {
-      if (this.worker !== worker) throw new BackendError('PGlite was restarted.');
-      // a copy: the page keeps the bytes for the next restart
-      return this.onReady(await this.request({ id: 0, type: 'init', snapshot: snap?.slice(0), extensions: savedExtensions() }));
-    });
+    this.ready = hasSavedDatabase()
+      .then((saved) => (saved ? undefined : fetchSnapshot()))
+      .then(async (snap) => {
+        if (this.worker !== worker) throw new BackendError('PGlite was restarted.');
+        // a copy: the page keeps the bytes for the next restart
+        return this.onReady(await this.request({ id: 0, type: 'init', snapshot: snap?.slice(0), extensions: savedExtensions() }));
+      });
     this.ready.catch(() => undefined);
   }
 
@@ -109,7 +117,8 @@ export class PgliteBackend implements Backend {
   /** A fresh database in the same worker, and the saved one deleted (statements already queued run on the new one). */
   async reset(): Promise<void> {
     localStorage.removeItem(EXTENSIONS_KEY);
-    this.ready = this.request({ id: 0, type: 'reset' }).then((r) => this.onReady(r));
+    const snap = await fetchSnapshot();
+    this.ready = this.request({ id: 0, type: 'reset', snapshot: snap?.slice(0) }).then((r) => this.onReady(r));
     await this.ready;
   }
 

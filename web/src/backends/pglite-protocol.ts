@@ -1,5 +1,9 @@
 import type { SandboxResult } from '../api/types';
 
+/** PGlite keeps an `idb://NAME` data directory in the IndexedDB database "/pglite/NAME". */
+export const PGLITE_DATA_DIR = 'pgsbx-notebook';
+export const PGLITE_IDB_NAME = `/pglite/${PGLITE_DATA_DIR}`;
+
 export type WorkerRequest =
   /**
    * Starts the database: the one saved in IndexedDB when there is one, else the pristine
@@ -10,7 +14,7 @@ export type WorkerRequest =
   /** The catalog query for the schema tree: answered `stale` inside the user's open transaction. */
   | { id: number; type: 'schema'; sql: string }
   /** Replaces the database with a fresh one (same worker, so the compiled wasm is reused). */
-  | { id: number; type: 'reset' };
+  | { id: number; type: 'reset'; snapshot?: ArrayBuffer };
 
 export interface PgliteReady {
   ms: number;

@@ -5,13 +5,12 @@ import { splitSql } from '@pgsbx/contract';
 import { loadContrib } from './pglite-contrib';
 import { execCell, makeParsers } from './pglite-exec';
 import { missingContrib } from './pglite-limits';
-import type { PgliteReady, WorkerRequest, WorkerResponse } from './pglite-protocol';
+import { PGLITE_DATA_DIR, PGLITE_IDB_NAME, type PgliteReady, type WorkerRequest, type WorkerResponse } from './pglite-protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-/** PGlite keeps an `idb://NAME` data directory in the IndexedDB database "/pglite/NAME". */
-const DATA_DIR = 'pgsbx-notebook';
-const IDB_NAME = `/pglite/${DATA_DIR}`;
+const DATA_DIR = PGLITE_DATA_DIR;
+const IDB_NAME = PGLITE_IDB_NAME;
 const LOCK = 'pgsbx-pglite-data';
 
 const parsers = makeParsers(types.arrayParser);
@@ -132,6 +131,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     const old = await db!.catch(() => undefined);
     await old?.close().catch(() => undefined);
     extensions = [];
+    if (req.snapshot) snapshot = new Uint8Array(req.snapshot);
     if (persist) await deleteSaved();
     await start(req.id);
     return;
