@@ -124,7 +124,10 @@ describe('issue 13: the bugs a new user met', () => {
   });
 
   test('3: PGlite data and loaded extensions survive a reload; Reset empties what is saved', { timeout: 90_000 }, async () => {
-    await nb.setCell(0, "create table keep (id int primary key, note text);\ninsert into keep values (1, 'still here');");
+    await nb.setCell(
+      0,
+      "create extension if not exists hstore;\ncreate table keep (id int primary key, note text);\ninsert into keep values (1, 'still here');",
+    );
     await nb.run(0);
     await openPage();
     await nb.setCell(0, "select note, ('k=>v'::hstore) -> 'k' as h from keep;");

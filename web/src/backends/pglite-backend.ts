@@ -16,15 +16,16 @@ function savedExtensions(): string[] {
   }
 }
 
-let snapshotBytes: Promise<ArrayBuffer | undefined> | undefined;
-/** The pristine data directory made at build time (fetched once per page). */
+/**
+ * The pristine data directory made at build time (40 MB as a tar): fetched each time it is needed
+ * (the HTTP cache keeps it, immutable) and handed to the worker without a copy.
+ */
 function fetchSnapshot(): Promise<ArrayBuffer | undefined> {
-  snapshotBytes ??= snapshotUrl
+  return snapshotUrl
     ? fetch(snapshotUrl)
         .then((r) => (r.ok ? r.arrayBuffer() : undefined))
         .catch(() => undefined)
     : Promise.resolve(undefined);
-  return snapshotBytes;
 }
 
 /** A database saved by an earlier visit opens from IndexedDB: the snapshot is not needed then. */
@@ -65,8 +66,7 @@ export class PgliteBackend implements Backend {
       .then((saved) => (saved ? undefined : fetchSnapshot()))
       .then(async (snap) => {
         if (this.worker !== worker) throw new BackendError('PGlite was restarted.');
-        // a copy: the page keeps the bytes for the next restart
-        return this.onReady(await this.request({ id: 0, type: 'init', snapshot: snap?.slice(0), extensions: savedExtensions() }));
+        return this.onReady(await this.request({ id: 0, type: 'init', snapshot: snap, extensions: savedExtensions() }));
       });
     this.ready.catch(() => undefined);
   }
@@ -88,7 +88,8 @@ export class PgliteBackend implements Backend {
     const worker = this.worker;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...req, id });
+      const bytes = 'snapshot' in req && req.snapshot ? [req.snapshot] : [];
+      worker.postMessage({ ...req, id }, bytes); // the snapshot is moved, not copied
     });
   }
 
@@ -118,7 +119,7 @@ export class PgliteBackend implements Backend {
   async reset(): Promise<void> {
     localStorage.removeItem(EXTENSIONS_KEY);
     const snap = await fetchSnapshot();
-    this.ready = this.request({ id: 0, type: 'reset', snapshot: snap?.slice(0) }).then((r) => this.onReady(r));
+    this.ready = this.request({ id: 0, type: 'reset', snapshot: snap }).then((r) => this.onReady(r));
     await this.ready;
   }
 

@@ -96,8 +96,11 @@ function reply(msg: WorkerResponse) {
 async function start(id: number) {
   const opened = open();
   db = opened.then((o) => o.pg);
-  const { pg: _pg, ...ready } = await opened;
+  const { pg, ...ready } = await opened;
   reply({ id, type: 'ready', ...ready });
+  // A database just made from the snapshot is 40 MB of files IndexedDB has not seen: start writing
+  // them now, while the user types, rather than on the first Run.
+  if (!ready.restored) void persistNow(pg).catch((e: unknown) => console.warn('PGlite: IndexedDB did not take the data', e));
 }
 
 /** A `create extension` for a contrib bundle not loaded yet: PGlite loads bundles at start, so it restarts with it. */
@@ -151,13 +154,24 @@ async function handle(req: WorkerRequest): Promise<void> {
   reply({ id: req.id, type: 'exec', results, extensions: extensions !== before ? extensions : undefined });
 }
 
-/** Writes the data directory to IndexedDB now (one IndexedDB transaction: all or nothing). */
+let syncs: Promise<unknown> = Promise.resolve();
+/**
+ * Writes the data directory to IndexedDB (one IndexedDB transaction: all or nothing). One at a
+ * time: two at once would each write every changed file.
+ */
 function persistNow(pg: PGlite): Promise<void> {
   const fs = (pg as unknown as { Module?: { FS?: { syncfs(populate: boolean, done: (e: unknown) => void): void } } }).Module?.FS;
   if (!persist || !fs) return Promise.resolve();
-  return new Promise((resolve, reject) =>
-    fs.syncfs(false, (e) => (e ? reject(e instanceof Error ? e : new Error(`IndexedDB sync failed: ${JSON.stringify(e)}`)) : resolve())),
+  const next = syncs.then(
+    () =>
+      new Promise<void>((resolve, reject) =>
+        fs.syncfs(false, (e) =>
+          e ? reject(e instanceof Error ? e : new Error(`IndexedDB sync failed: ${JSON.stringify(e)}`)) : resolve(),
+        ),
+      ),
   );
+  syncs = next.catch(() => undefined);
+  return next;
 }
 
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
