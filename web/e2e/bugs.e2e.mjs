@@ -1,5 +1,6 @@
 // The twelve bugs of issue 13, each as a user meets it, in Debian's Chromium against the real controller.
 // Classic (space-taking) scrollbars on purpose: headless Chromium hides them unless told not to (bug 5).
+// Over 300 lines because it is one test per bug in one file, so the issue's list reads as one run.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
