@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import type { SQLNamespace } from '@codemirror/lang-sql';
 import type { SandboxResult } from '../api/types';
 import { isErrorResult } from '../api/types';
@@ -83,14 +83,6 @@ export const Cell = memo(function Cell({
   onUseRealPostgres,
 }: Props) {
   const [confirmCancel, setConfirmCancel] = useState(false);
-  const editorBox = useRef<HTMLDivElement>(null);
-  // The editor's textbox gets its name and the way out of it (Editor.tsx is part A's of issue 13:
-  // once free, this belongs in EditorView.contentAttributes there).
-  useEffect(() => {
-    const box = editorBox.current?.querySelector('.cm-content');
-    box?.setAttribute('aria-label', `Cell ${index + 1} SQL`);
-    box?.setAttribute('aria-describedby', `${id}-keys`);
-  }, [id, index]);
   const marks = useMemo<EditorMark[]>(() => {
     if (!run || run.status !== 'done') return [];
     return run.results.flatMap((r) => {
@@ -164,7 +156,7 @@ export const Cell = memo(function Cell({
         </div>
       )}
       {/* Tab indents in the editor: keyboard users are told the way out (CodeMirror's Esc, then Tab). */}
-      <div role="group" aria-label={`Cell ${index + 1} SQL`} aria-describedby={`${id}-keys`} ref={editorBox}>
+      <div role="group" aria-label={`Cell ${index + 1} SQL`} aria-describedby={`${id}-keys`}>
         <span id={`${id}-keys`} className="sr-only" data-testid="editor-keys">
           Tab indents. Press Escape, then Tab, to leave the editor. Ctrl or Cmd plus Enter runs the cell.
         </span>
@@ -180,6 +172,8 @@ export const Cell = memo(function Cell({
           onRunAndInsert={onRunAndInsert && (() => onRunAndInsert(id))}
           onFormat={onFormat && (() => onFormat(id))}
           registerFocus={(f) => registerCellFocus(id, f)}
+          label={`Cell ${index + 1} SQL`}
+          describedBy={`${id}-keys`}
         />
       </div>
       {busy && lockWait && (
