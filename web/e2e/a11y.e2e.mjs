@@ -32,15 +32,9 @@ async function openNotebook({ width, scheme }) {
 /** Serious and critical axe violations, one line each. */
 async function axeViolations(page) {
   await page.addScriptTag({ path: axePath });
-  // HOOK(part A of issue 13): the editor's syntax colours are CodeMirror's defaultHighlightStyle (#085
-  // for types is 4.3:1 on the active line), set in Editor.tsx, which part A rewrites for dark mode.
-  // Drop this filter when its highlight styles meet AA.
-  const editorToken = (v, n) => v.id === 'color-contrast' && n.target.join(' ').includes('.cm-line');
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ ...v, nodes: v.nodes.filter((n) => !editorToken(v, n)) }))
-    .filter((v) => v.nodes.length > 0)
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
@@ -57,9 +51,10 @@ function layoutFacts(page) {
         .map((b) => b.textContent),
       toggle: [...document.querySelectorAll('.mode-toggle button')].map((b) => b.textContent),
       sidebar: Math.round(document.querySelector('[data-testid=schema-tree]')?.getBoundingClientRect().width ?? 0),
+      // the theme is dark and so is the page's background (:root holds it)
       dark: (() => {
         const [r, g, b] = getComputedStyle(document.documentElement).backgroundColor.match(/\d+/g).map(Number);
-        return r + g + b < 3 * 128;
+        return document.documentElement.dataset.theme === 'dark' && r + g + b < 3 * 128;
       })(),
     };
   });
@@ -99,9 +94,9 @@ describe('accessibility and layout', () => {
         assert.deepEqual(facts.clipped, [], 'no button is clipped');
         assert.deepEqual(facts.toggle, ['PGlite', 'Real Postgres']);
         if (width === 800) assert.ok(facts.sidebar <= 220, `the sidebar narrows at 800 px (${facts.sidebar}px)`);
-        // HOOK(dark mode, issue 13 part A): until the notebook has a dark theme, 'dark' screenshots are light.
-        // Once it follows prefers-color-scheme, `facts.dark` turns true and axe checks the dark colours too.
-        if (scheme === 'dark' && facts.dark) assert.deepEqual(await axeViolations(page), []);
+        // A dark system gets the dark theme (hooks/use-theme.ts), and its colours pass axe too.
+        assert.equal(facts.dark, scheme === 'dark', `the page is ${scheme}`);
+        if (scheme === 'dark') assert.deepEqual(await axeViolations(page), []);
         console.log(`layout ${width}px ${scheme}: ${JSON.stringify(facts)}`);
         await context.close();
       });
