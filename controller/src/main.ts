@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Response } from 'express';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { AppModule } from './app.module';
 import { hostCheck } from './auth/host-check';
 import { jsonBody } from './http/body-parser';
-import { precompressed } from './http/precompressed';
+import { cacheControlFor, precompressed } from './http/precompressed';
 import { requestLogging } from './http/request-logging.middleware';
 import { logCrashes } from './common/crash-log';
 import { JsonLogger } from './common/json-logger';
@@ -34,15 +35,15 @@ export async function createApp(
   app.get(OpenApiDocument).publish(app);
   if (existsSync(join(config.webDist, 'index.html'))) {
     app.use(precompressed(config.webDist));
-    app.useStaticAssets(config.webDist, { index: 'index.html', maxAge: '1h', setHeaders: noCacheHtml });
+    app.useStaticAssets(config.webDist, {
+      index: 'index.html',
+      maxAge: '1h',
+      setHeaders: (res: Response, path: string) => res.setHeader('Cache-Control', cacheControlFor(relative(config.webDist, path))),
+    });
   } else {
     logger.event('warn', 'app', 'notebook not built; serving the API only', { webDist: config.webDist });
   }
   return app;
-}
-
-function noCacheHtml(res: { setHeader(k: string, v: string): void }, path: string): void {
-  if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
 }
 
 async function main(): Promise<void> {

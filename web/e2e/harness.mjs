@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 
 export const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const repoDir = resolve(webDir, '..');
@@ -22,6 +23,18 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * Debian's Chromium. `classicScrollbars`: scrollbars that take room, as most desktop users have
+ * them (headless Chromium hides them unless told not to).
+ */
+export function launchChromium({ classicScrollbars = false } = {}) {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    ignoreDefaultArgs: classicScrollbars ? ['--hide-scrollbars'] : [],
+  });
+}
 
 function freePort() {
   return new Promise((res, rej) => {

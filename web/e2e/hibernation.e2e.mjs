@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, outputDir, startStack } from './harness.mjs';
+import { notebookPage } from './page-helpers.mjs';
 
 const T = { timeout: 90_000 };
 let stack;
@@ -58,10 +59,8 @@ describe('hibernation in the notebook', () => {
       page = await (await browser.newContext({ viewport: { width: 1440, height: 960 } })).newPage();
       page.on('pageerror', (e) => console.error('page error:', e.message));
       await page.goto(stack.baseUrl);
-      await page.getByTestId('sign-in').click();
-      await page.getByTestId('login-user').fill(`e2e-hib-${process.pid}`);
-      await page.getByTestId('login-role').selectOption('pro');
-      await page.getByTestId('login-submit').click();
+      // signed in (the account shows the user) before the toggle, or it says "sign in first"
+      await notebookPage(page).signIn(`e2e-hib-${process.pid}`, 'pro');
       await page.getByTestId('mode-remote').click();
       await page.waitForFunction(() => document.querySelector('[data-testid=mode-remote]')?.getAttribute('aria-checked') === 'true');
     },

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, outputDir, startStack } from './harness.mjs';
+import { notebookPage } from './page-helpers.mjs';
 
 const T = { timeout: 60_000 };
 let stack;
@@ -13,51 +14,14 @@ let browser;
 let page;
 const timings = {};
 
-const cell = (i) => page.getByTestId('cell').nth(i);
+let nb;
+const cell = (i) => nb.cell(i);
 const shot = (name) => page.screenshot({ path: join(outputDir, `${name}.png`), fullPage: false });
-
-async function setCell(i, sql) {
-  await cell(i).locator('.cm-content').click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(sql);
-  await page.keyboard.press('Escape'); // close a completion popup, if any
-  await page.waitForFunction(([i, sql]) => JSON.parse(localStorage.getItem('pgsbx.notebook.v1') ?? '{}').cells?.[i]?.sql === sql, [i, sql]);
-}
-
-/** Runs cell i (Run button or Ctrl/Cmd+Enter) and waits for the run to start, or to finish. */
-async function run(i, { keys = false, until = 'done', timeout = 45_000 } = {}) {
-  const before = Number((await cell(i).getAttribute('data-seq')) ?? 0);
-  if (keys) {
-    await cell(i).locator('.cm-content').click();
-    await page.keyboard.press('ControlOrMeta+Enter');
-  } else await cell(i).getByTestId('run').click();
-  await page.waitForFunction(
-    ([i, before, until]) => {
-      const c = document.querySelectorAll('[data-testid=cell]')[i];
-      if (!c || Number(c.dataset.seq) <= before) return false;
-      return until === 'done' ? c.dataset.status === 'done' : c.dataset.status === 'running' || c.dataset.status === 'done';
-    },
-    [i, before, until],
-    { timeout },
-  );
-  return cell(i);
-}
-
-async function summaries(i) {
-  return cell(i).getByTestId('summary').allTextContents();
-}
-
-async function ensureCells(n) {
-  while ((await page.getByTestId('cell').count()) < n) await page.getByTestId('add-cell').click();
-}
-
-async function signIn(userId, role) {
-  await page.getByTestId('sign-in').click();
-  await page.getByTestId('login-user').fill(userId);
-  await page.getByTestId('login-role').selectOption(role);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('account').getByText(userId).waitFor();
-}
+const setCell = (i, sql) => nb.setCell(i, sql);
+const run = (i, opts) => nb.run(i, opts);
+const summaries = (i) => nb.summaries(i);
+const ensureCells = (n) => nb.ensureCells(n);
+const signIn = (userId, role) => nb.signIn(userId, role);
 
 async function chooseSession(name) {
   await page.getByTestId('session-picker').selectOption(name);
@@ -70,6 +34,7 @@ describe('notebook in the browser', () => {
       browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
       const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, acceptDownloads: true });
       page = await context.newPage();
+      nb = notebookPage(page);
       page.on('pageerror', (e) => console.error('page error:', e.message));
     },
     { timeout: 120_000 },

@@ -7,32 +7,25 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, outputDir, startStack } from './harness.mjs';
+import { notebookPage } from './page-helpers.mjs';
 
 const T = { timeout: 60_000 };
 let stack;
 let browser;
 let context;
 let page;
+let nb;
 
 const cell = (i) => page.getByTestId('cell').nth(i);
 const shot = (name) => page.screenshot({ path: join(outputDir, `results-editor-${name}.png`), fullPage: false });
 const cellCount = () => page.getByTestId('cell').count();
 
-async function setCell(i, sql) {
-  await cell(i).locator('.cm-content').click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(sql);
-  await page.keyboard.press('Escape'); // close a completion popup, if any
-  await page.waitForFunction(([i, sql]) => JSON.parse(localStorage.getItem('pgsbx.notebook.v1') ?? '{}').cells?.[i]?.sql === sql, [i, sql]);
-}
+// typing into a cell, running it and adding cells as page-helpers.mjs does for every browser test
+const setCell = (i, sql) => nb.setCell(i, sql);
+const run = (i, options) => nb.run(i, options);
+const ensureCells = (n) => nb.ensureCells(n);
 
-/** Runs cell i with its Run button and waits for the run to start, or to finish. */
-async function run(i, { until = 'done', timeout = 45_000 } = {}) {
-  const before = Number((await cell(i).getAttribute('data-seq')) ?? 0);
-  await cell(i).getByTestId('run').click();
-  await waitRun(i, before, until, timeout);
-}
-
+/** Waits for cell i's run after `before` (its data-seq then) to start, or to finish. */
 async function waitRun(i, before, until = 'done', timeout = 45_000) {
   await page.waitForFunction(
     ([i, before, until]) => {
@@ -43,10 +36,6 @@ async function waitRun(i, before, until = 'done', timeout = 45_000) {
     [i, before, until],
     { timeout },
   );
-}
-
-async function ensureCells(n) {
-  while ((await cellCount()) < n) await page.getByTestId('add-cell').click();
 }
 
 /** The index of the cell holding the keyboard focus (-1: none). */
@@ -74,6 +63,7 @@ describe('results, plans, locks and the editor in the browser', () => {
       browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
       context = await browser.newContext({ viewport: { width: 1400, height: 960 }, acceptDownloads: true, colorScheme: 'light' });
       page = await context.newPage();
+      nb = notebookPage(page);
       page.on('pageerror', (e) => console.error('page error:', e.message));
       await page.goto(stack.baseUrl);
       await page.getByTestId('sign-in').waitFor();

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
+import { cancelCostText } from './backends/pglite-backend';
 import { ApiClient } from './api/client';
 import { Account } from './components/Account';
 import { Checkpoints } from './components/Checkpoints';
@@ -46,7 +47,7 @@ export function App() {
   /** The active backend can be queried: PGlite always, Real Postgres once a premium sign-in is confirmed. */
   const activeReady = mode === 'pglite' || (auth.authChecked && remoteAllowed);
   const sandbox = useSandboxStatus(api, { active: mode === 'remote' && activeReady, poll: mode === 'remote' && remoteAllowed });
-  const { backendFor, pgliteStart, pgliteRestarted } = useBackends(api, { mode, onRemoteActivity: sandbox.refresh, notify });
+  const { backendFor, remote, pgliteStart, pgliteRestarted } = useBackends(api, { mode, onRemoteActivity: sandbox.refresh, notify });
   const tree = useSchemaTree({ backendFor, target: backendMode.target, mode, ready: activeReady });
   const modeSwitch = useModeSwitch({
     api,
@@ -57,6 +58,7 @@ export function App() {
     currentMode: backendMode.currentMode,
     setMode: backendMode.setMode,
     setStatus: sandbox.setStatus,
+    onRemoteChosen: () => void remote.warmUp(session).catch(() => undefined),
     notify,
   });
   const notebook = useNotebookCells();
@@ -146,6 +148,9 @@ export function App() {
     void runCell(id);
   };
   const inTransaction = activity?.sessions.filter((s) => s.inTransaction).map((s) => s.name);
+  const { chooseMode } = modeSwitch;
+  const useRealPostgres = useCallback(() => void chooseMode('remote'), [chooseMode]);
+  const cancelCost = cancelCostText(pgliteStart?.persisted ?? false);
 
   const chooseSession = (s: string) => {
     backendMode.setSession(s);
@@ -188,6 +193,7 @@ export function App() {
           tree={tree.tree}
           loading={tree.loading}
           error={tree.error}
+          stale={tree.stale}
           backendLabel={mode === 'pglite' ? 'PGlite' : `Real Postgres · ${session}`}
           onRefresh={() => void tree.refresh()}
           onReset={() => void reset.reset()}
@@ -243,6 +249,8 @@ export function App() {
                 onFormat={onFormat}
                 onToggleKind={notebook.toggleKind}
                 lockWait={runner.runs[c.id]?.backend === 'remote' ? lockWaitText(activity, runner.runs[c.id].session) : null}
+                cancelCost={cancelCost}
+                onUseRealPostgres={useRealPostgres}
               />
             ),
           )}

@@ -23,6 +23,9 @@ class FakeBackend implements Backend {
       this.calls.push({ sql, session, settle: (out) => (out instanceof Error ? reject(out) : resolve(out)) });
     });
   }
+  readCatalog(sql: string): Promise<ExecOutcome> {
+    return this.exec(sql, 'tree');
+  }
   async reset(): Promise<void> {}
   async cancel(): Promise<void> {}
   dispose(): void {}
@@ -204,10 +207,15 @@ describe(patchRun.name, () => {
 describe(runUntilFailure.name, () => {
   it('runs in order and stops at the first failure', async () => {
     const ran: string[] = [];
-    await runUntilFailure(['a', 'b', 'c'], async (id) => {
+    const failed = await runUntilFailure(['a', 'b', 'c'], async (id) => {
       ran.push(id);
       return id !== 'b';
     });
     expect(ran).toEqual(['a', 'b']);
+    expect(failed).toBe('b');
+  });
+
+  it('says null when every cell succeeded', async () => {
+    expect(await runUntilFailure(['a', 'b'], async () => true)).toBeNull();
   });
 });

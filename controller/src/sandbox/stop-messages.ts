@@ -24,6 +24,10 @@ export class StopMessages {
     if (message === SERVER_TIMEOUT_MESSAGE && durationMs >= this.config.statementTimeoutMs) {
       return `canceling statement: ${this.limit('timeout')}`;
     }
+    // Sooner than the server's limit: the session set its own (SET statement_timeout), which the user should hear.
+    if (message === SERVER_TIMEOUT_MESSAGE) {
+      return `${SERVER_TIMEOUT_MESSAGE}: it ran past this session's statement_timeout (set lower than the server's ${seconds(this.config.statementTimeoutMs)} limit)`;
+    }
     return undefined;
   }
 

@@ -101,5 +101,12 @@ function errorMessage(res: Response, parsed: unknown, text: string): string {
     return retry && res.status === 503 ? `${msg} (retry in ${retry} s)` : msg;
   }
   if (res.status === 413) return 'The SQL is too large for the sandbox (over 100 KB).';
-  return `${res.status} ${res.statusText || ''} ${text.slice(0, 200)}`.trim();
+  const status = `${res.status} ${res.statusText || ''}`.trim();
+  // A proxy's error page (a 502 from nginx while the controller restarts): its HTML means nothing here.
+  if (/html/i.test(res.headers.get('Content-Type') ?? '') || /^\s*</.test(text)) {
+    return res.status >= 500
+      ? `${status}: the controller did not answer (a proxy in front of it returned an error page). Try again in a moment.`
+      : `${status}: the server returned an error page instead of an answer.`;
+  }
+  return `${status} ${text.slice(0, 200)}`.trim();
 }

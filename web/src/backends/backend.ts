@@ -12,6 +12,13 @@ export interface ExecOutcome {
 export interface Backend {
   readonly kind: BackendKind;
   exec(sql: string, session: string): Promise<ExecOutcome>;
+  /**
+   * A read-only catalog query for the schema tree, never on the user's session or inside their
+   * transaction; null when it cannot run now (the caller keeps what it showed).
+   */
+  readCatalog(sql: string): Promise<ExecOutcome | null>;
+  /** The server's version ("18.6"), once known. */
+  readonly version?: string;
   /** A fresh, empty database. */
   reset(): Promise<void>;
   cancel(session: string): Promise<void>;

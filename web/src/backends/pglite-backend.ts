@@ -1,25 +1,43 @@
 import snapshotUrl from 'virtual:pglite-snapshot';
 import { Backend, BackendError, ExecOutcome } from './backend';
-import type { WorkerRequest, WorkerResponse } from './pglite-protocol';
+import { PGLITE_IDB_NAME, type PgliteReady, type WorkerRequest, type WorkerResponse } from './pglite-protocol';
 
 type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
-export interface PgliteStart {
-  ms: number;
-  fromSnapshot: boolean;
+export type PgliteStart = PgliteReady;
+
+/** The contrib bundles the saved database uses, so they load before it opens. */
+const EXTENSIONS_KEY = 'pgsbx.pglite.extensions';
+function savedExtensions(): string[] {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(EXTENSIONS_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
-let snapshotBytes: Promise<ArrayBuffer | undefined> | undefined;
-/** The pristine data directory made at build time (fetched once per page). */
+/**
+ * The pristine data directory made at build time (40 MB as a tar): fetched each time it is needed
+ * (the HTTP cache keeps it, immutable) and handed to the worker without a copy.
+ */
 function fetchSnapshot(): Promise<ArrayBuffer | undefined> {
-  snapshotBytes ??= snapshotUrl
+  return snapshotUrl
     ? fetch(snapshotUrl)
         .then((r) => (r.ok ? r.arrayBuffer() : undefined))
         .catch(() => undefined)
     : Promise.resolve(undefined);
-  return snapshotBytes;
 }
 
-/** PGlite (Postgres compiled to wasm) in a dedicated Web Worker; the database lives in memory. */
+/** A database saved by an earlier visit opens from IndexedDB: the snapshot is not needed then. */
+async function hasSavedDatabase(): Promise<boolean> {
+  const dbs = await indexedDB.databases?.().catch(() => undefined);
+  return !!dbs?.some((d) => d.name === PGLITE_IDB_NAME);
+}
+
+/**
+ * PGlite (Postgres compiled to wasm) in a dedicated Web Worker; the database is kept in IndexedDB
+ * (in memory when another tab holds it).
+ */
 export class PgliteBackend implements Backend {
   readonly kind = 'pglite' as const;
   private worker!: Worker;
@@ -27,6 +45,8 @@ export class PgliteBackend implements Backend {
   private pending = new Map<number, Pending>();
   /** Resolves once the database accepts queries. */
   ready!: Promise<PgliteStart>;
+  /** The last start's facts (server version, whether data is kept), once known. */
+  started: PgliteStart | null = null;
 
   constructor(private readonly createWorker: () => Worker = defaultWorker) {
     this.start();
@@ -42,18 +62,25 @@ export class PgliteBackend implements Backend {
       p.resolve(ev.data);
     };
     worker.onerror = (ev) => this.failAll(new BackendError(`PGlite worker failed: ${ev.message || 'unknown error'}`));
-    this.ready = fetchSnapshot().then(async (snap) => {
-      if (this.worker !== worker) throw new BackendError('PGlite was restarted.');
-      // a copy: the page keeps the bytes for the next restart
-      return this.started(await this.request({ id: 0, type: 'init', snapshot: snap?.slice(0) }));
-    });
+    this.ready = hasSavedDatabase()
+      .then((saved) => (saved ? undefined : fetchSnapshot()))
+      .then(async (snap) => {
+        if (this.worker !== worker) throw new BackendError('PGlite was restarted.');
+        return this.onReady(await this.request({ id: 0, type: 'init', snapshot: snap, extensions: savedExtensions() }));
+      });
     this.ready.catch(() => undefined);
   }
 
-  private started(r: WorkerResponse): PgliteStart {
+  private onReady(r: WorkerResponse): PgliteStart {
     if (r.type === 'failed') throw new BackendError(`PGlite did not start: ${r.message}`);
     if (r.type !== 'ready') throw new BackendError('unexpected reply from the PGlite worker');
-    return { ms: r.ms, fromSnapshot: r.fromSnapshot };
+    const { id: _id, type: _type, ...start } = r;
+    this.started = start;
+    return start;
+  }
+
+  get version(): string | undefined {
+    return this.started?.version;
   }
 
   private request(req: WorkerRequest): Promise<WorkerResponse> {
@@ -61,7 +88,8 @@ export class PgliteBackend implements Backend {
     const worker = this.worker;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...req, id });
+      const bytes = 'snapshot' in req && req.snapshot ? [req.snapshot] : [];
+      worker.postMessage({ ...req, id }, bytes); // the snapshot is moved, not copied
     });
   }
 
@@ -74,20 +102,37 @@ export class PgliteBackend implements Backend {
     const r = await this.request({ id: 0, type: 'exec', sql });
     if (r.type === 'failed') throw new BackendError(r.message);
     if (r.type !== 'exec') throw new BackendError('unexpected reply from the PGlite worker');
+    if (r.extensions) localStorage.setItem(EXTENSIONS_KEY, JSON.stringify(r.extensions));
     return { results: r.results };
   }
 
-  /** A fresh in-memory database in the same worker (statements already queued run on the new one). */
+  /** On the one connection there is, so null inside the user's open transaction (it would share it). */
+  async readCatalog(sql: string): Promise<ExecOutcome | null> {
+    const r = await this.request({ id: 0, type: 'schema', sql });
+    if (r.type === 'failed') throw new BackendError(r.message);
+    if (r.type === 'stale') return null;
+    if (r.type !== 'exec') throw new BackendError('unexpected reply from the PGlite worker');
+    return { results: r.results };
+  }
+
+  /** A fresh database in the same worker, and the saved one deleted (statements already queued run on the new one). */
   async reset(): Promise<void> {
-    this.ready = this.request({ id: 0, type: 'reset' }).then((r) => this.started(r));
+    localStorage.removeItem(EXTENSIONS_KEY);
+    const snap = await fetchSnapshot();
+    this.ready = this.request({ id: 0, type: 'reset', snapshot: snap }).then((r) => this.onReady(r));
     await this.ready;
   }
 
-  /** PGlite cannot interrupt a statement: the worker is replaced, and the in-page database with it. */
+  /** The worker is replaced; the new one opens what was saved in IndexedDB (or an empty database). */
   async cancel(): Promise<void> {
+    const persisted = this.started?.persisted;
     this.worker.terminate();
     this.failAll(
-      new BackendError('Cancelled. PGlite cannot interrupt a running statement, so the in-page database was restarted (its data is gone).'),
+      new BackendError(
+        persisted
+          ? 'Cancelled: PGlite restarted. Committed data was kept; the open transaction, if any, was rolled back.'
+          : 'Cancelled: PGlite restarted with an empty database (this tab does not save its data).',
+      ),
     );
     this.start();
   }
@@ -96,6 +141,20 @@ export class PgliteBackend implements Backend {
     this.worker.terminate();
     this.failAll(new BackendError('PGlite was closed.'));
   }
+}
+
+/** What a PGlite cancel costs, for the question asked before it (PGlite cannot interrupt a statement). */
+export function cancelCostText(persisted: boolean): string {
+  return persisted
+    ? 'PGlite cannot interrupt a statement: Cancel restarts the in-page database. Committed data is kept (it is saved in this browser); this statement and any open transaction are lost.'
+    : 'PGlite cannot interrupt a statement: Cancel restarts the in-page database, and its data is lost (this tab does not save it: another tab holds the saved database).';
+}
+
+let early: PgliteBackend | null = null;
+/** The page's PGlite, started by main.tsx before React renders so the wasm downloads meanwhile. */
+export function sharedPglite(): PgliteBackend {
+  early ??= new PgliteBackend();
+  return early;
 }
 
 function defaultWorker(): Worker {

@@ -1,6 +1,17 @@
 import type { Notice, SandboxResult } from '../api/types';
 import { requestPosition, splitSql } from '@pgsbx/contract';
 import { normalizeRow, TEXT_ARRAY_TYPES, TEXT_TYPES } from './normalize';
+import {
+  copyToBlob,
+  COPY_FROM_STDIN_HINT,
+  createdExtension,
+  isCopyFromStdin,
+  isPostgis,
+  missingExtensionHint,
+  POSTGIS_HINT,
+  POSTGIS_MESSAGE,
+  refusal,
+} from './pglite-limits';
 
 /** The subset of PGlite this module needs (so it can be tested with a fake). */
 export interface PgliteLike {
@@ -14,6 +25,8 @@ export interface PgliteLike {
       command?: string;
       affectedRows?: number;
       rowCount?: number;
+      /** What `COPY … TO '/dev/blob'` wrote. */
+      blob?: Blob;
     }[]
   >;
 }
@@ -51,14 +64,24 @@ export async function execCell(
 ): Promise<SandboxResult[]> {
   const out: SandboxResult[] = [];
   for (const piece of splitSql(sql)) {
+    const refused = refuse(piece.text);
+    if (refused) {
+      out.push(refused);
+      break;
+    }
+    const blobSql = copyToBlob(piece.text);
     const notices: Notice[] = [];
     const onNotice = (n: NoticeLike) =>
       notices.push(clean({ severity: n.severity, message: n.message ?? '', code: n.code, detail: n.detail, hint: n.hint, where: n.where }));
     const t0 = now();
     try {
-      const res = await pg.exec(piece.text, { parsers, onNotice });
+      const res = await pg.exec(blobSql ?? piece.text, { parsers, onNotice });
       const r = res[res.length - 1] ?? { rows: [], fields: [] };
       const durationMs = now() - t0;
+      if (blobSql) {
+        out.push(await copyOutput(piece.text, r.blob, durationMs, notices));
+        continue;
+      }
       const command = r.command?.toUpperCase();
       const affected = command && ROWS_AFFECTED.has(command) && r.fields.length === 0 ? (r.rowCount ?? r.affectedRows ?? 0) : undefined;
       out.push(
@@ -84,7 +107,7 @@ export async function execCell(
             severity: err.severity,
             position: pos !== undefined && Number.isFinite(pos) ? requestPosition(sql, piece, pos) : undefined,
             detail: err.detail,
-            hint: err.hint,
+            hint: err.hint ?? extensionHint(piece.text, err.message),
             where: err.where,
           }),
           notices: notices.length ? notices : undefined,
@@ -95,6 +118,33 @@ export async function execCell(
     }
   }
   return out;
+}
+
+/** Statements PGlite cannot run as a server would: refused up front with the reason. */
+function refuse(statement: string): SandboxResult | null {
+  if (isCopyFromStdin(statement)) return refusal(statement, 'COPY FROM STDIN is not supported in PGlite', COPY_FROM_STDIN_HINT);
+  const ext = createdExtension(statement);
+  if (ext && isPostgis(ext)) return refusal(statement, POSTGIS_MESSAGE, POSTGIS_HINT);
+  return null;
+}
+
+/** `COPY … TO STDOUT` as a one-column result, a row per line, as psql would print it. */
+async function copyOutput(statement: string, blob: Blob | undefined, durationMs: number, notices: Notice[]): Promise<SandboxResult> {
+  const text = blob ? await blob.text() : '';
+  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text ? text.split('\n') : [];
+  return clean({
+    statement,
+    command: 'COPY',
+    rows: lines.map((line) => ({ 'COPY output': line })),
+    fields: [{ name: 'COPY output', dataTypeID: 25 }],
+    notices: notices.length ? notices : undefined,
+    durationMs,
+  });
+}
+
+function extensionHint(statement: string, message: string | undefined): string | undefined {
+  const ext = createdExtension(statement);
+  return ext && /is not available/.test(message ?? '') ? missingExtensionHint(ext) : undefined;
 }
 
 /** Drops undefined keys, so results look like the controller's JSON. */

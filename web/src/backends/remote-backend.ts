@@ -1,9 +1,16 @@
 import type { ApiClient } from '../api/client';
 import type { Backend, ExecOutcome } from './backend';
 
+/**
+ * The schema tree's own session, so it never runs inside the user's transaction; it takes one of
+ * the controller's SANDBOX_MAX_SESSIONS (the session picker offers the others).
+ */
+export const TREE_SESSION = 'tree';
+
 /** The user's own Postgres container, through the controller. */
 export class RemoteBackend implements Backend {
   readonly kind = 'remote' as const;
+  version?: string;
   constructor(
     private readonly api: ApiClient,
     /** Told after each call (the status bar refreshes); not awaited, and it handles its own failures. */
@@ -25,6 +32,21 @@ export class RemoteBackend implements Backend {
     } finally {
       void this.onActivity();
     }
+  }
+
+  readCatalog(sql: string): Promise<ExecOutcome> {
+    return this.exec(sql, TREE_SESSION);
+  }
+
+  /**
+   * Claims the sandbox and opens the session now (the toggle calls it), so the first Run does not
+   * wait for a container or a connection; learns the server's version on the way.
+   */
+  async warmUp(session: string): Promise<void> {
+    const { results } = await this.exec("select current_setting('server_version') as v", session);
+    const first = results[0];
+    const v = first && 'rows' in first ? first.rows?.[0]?.v : undefined;
+    if (typeof v === 'string') this.version = v;
   }
 
   async reset(): Promise<void> {

@@ -65,7 +65,9 @@ export function Account({ me, devLogin, onLogin, onToken, onLogout }: Props) {
                   onChange={(e) => setUserId(e.target.value)}
                   required
                   autoFocus
-                  pattern="[A-Za-z0-9_.@-]{1,64}"
+                  // Chrome compiles `pattern` with the regex `v` flag, where a class must escape its `-`.
+                  pattern="[A-Za-z0-9_.@\-]{1,64}"
+                  title="1–64 letters, digits, _ . @ or -"
                   data-testid="login-user"
                 />
               </label>

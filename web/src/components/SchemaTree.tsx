@@ -6,6 +6,8 @@ interface Props {
   tree: Tree;
   loading: boolean;
   error: string | null;
+  /** The catalog could not be read just now (the user's PGlite transaction is open): this is the tree from before. */
+  stale?: boolean;
   backendLabel: string;
   onRefresh: () => void;
   onReset: () => void;
@@ -14,7 +16,7 @@ interface Props {
   children?: ReactNode;
 }
 
-export function SchemaTree({ tree, loading, error, backendLabel, onRefresh, onReset, resetting, children }: Props) {
+export function SchemaTree({ tree, loading, error, stale, backendLabel, onRefresh, onReset, resetting, children }: Props) {
   const [confirm, setConfirm] = useState(false);
   return (
     <aside className="sidebar" data-testid="schema-tree">
@@ -28,6 +30,11 @@ export function SchemaTree({ tree, loading, error, backendLabel, onRefresh, onRe
       <div className="tree-body">
         {loading && <div className="muted small">loading…</div>}
         {error && <div className="tree-error small">Could not read the schema: {error}</div>}
+        {stale && (
+          <div className="muted small tree-stale" data-testid="tree-stale">
+            A transaction is open: the tree shows the schema from before it and updates after COMMIT or ROLLBACK.
+          </div>
+        )}
         {!loading && isEmptyTree(tree) && (
           <div className="muted small tree-empty" data-testid="tree-empty">
             No tables yet.

@@ -85,7 +85,9 @@ export function StatusBar(p: Props) {
           role={p.message.kind === 'error' ? 'alert' : 'status'}
           data-testid="status-message"
         >
-          {p.message.text}
+          <span className="status-text" title={p.message.text}>
+            {p.message.text}
+          </span>
           <button type="button" className="link" onClick={p.onDismiss} aria-label="Dismiss">
             ✕
           </button>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiClient } from '../api/client';
 import type { Backend } from '../backends/backend';
-import { PgliteBackend, type PgliteStart } from '../backends/pglite-backend';
+import { sharedPglite, type PgliteBackend, type PgliteStart } from '../backends/pglite-backend';
 import { RemoteBackend } from '../backends/remote-backend';
 import type { Mode } from '../notebook/store';
 import { parseRestored, restoredMessage } from './saved-text';
@@ -32,7 +32,7 @@ export function useBackends(
 
   const pglite = useCallback((): PgliteBackend => {
     if (!pgliteRef.current) {
-      const b = new PgliteBackend();
+      const b = sharedPglite();
       pgliteRef.current = b;
       watchStart(b);
     }
@@ -58,5 +58,5 @@ export function useBackends(
     if (mode === 'pglite') pglite();
   }, [mode, pglite]);
 
-  return { backendFor, pgliteStart, pgliteRestarted };
+  return { backendFor, pglite, remote, pgliteStart, pgliteRestarted };
 }

@@ -47,16 +47,18 @@ export function useCellRunner({
     [currentCells, target, backendFor, refreshTree, handleAuthFailure, runner, setRuns],
   );
 
-  const runAll = useCallback(
-    () =>
-      runUntilFailure(
-        currentCells()
-          .filter((c) => c.sql.trim() && c.kind !== 'markdown')
-          .map((c) => c.id),
-        runCell,
-      ),
-    [currentCells, runCell],
-  );
+  const runAll = useCallback(async () => {
+    const cells = currentCells();
+    const ids = cells.filter((c) => c.sql.trim() && c.kind !== 'markdown').map((c) => c.id);
+    const failed = await runUntilFailure(ids, runCell);
+    if (failed === null) return;
+    const at = cells.findIndex((c) => c.id === failed);
+    const skipped = ids.length - ids.indexOf(failed) - 1;
+    notify({
+      kind: 'error',
+      text: `Run all stopped at cell [${at + 1}]: it failed${skipped ? `, so the ${skipped} cell${skipped === 1 ? '' : 's'} below did not run` : ''}.`,
+    });
+  }, [currentCells, runCell, notify]);
 
   const cancelCell = useCallback(
     async (id: string) => {

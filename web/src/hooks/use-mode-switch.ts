@@ -15,6 +15,8 @@ interface Deps {
   currentMode: () => Mode;
   setMode: (m: Mode) => void;
   setStatus: (s: SandboxStatus | null) => void;
+  /** Real Postgres was just chosen: claim the sandbox now, so the first Run does not wait for it. */
+  onRemoteChosen?: () => void;
   notify: Notify;
 }
 
@@ -22,7 +24,7 @@ interface Deps {
  * Moving between PGlite and Real Postgres: the user's switch (checked with the controller), the
  * fall-back to PGlite when access is missing or lost, and signing out.
  */
-export function useModeSwitch({ api, me, authChecked, forget, mode, currentMode, setMode, setStatus, notify }: Deps) {
+export function useModeSwitch({ api, me, authChecked, forget, mode, currentMode, setMode, setStatus, onRemoteChosen, notify }: Deps) {
   const [switching, setSwitching] = useState(false);
 
   // A remembered Real Postgres mode needs a premium user; otherwise fall back to PGlite.
@@ -68,6 +70,7 @@ export function useModeSwitch({ api, me, authChecked, forget, mode, currentMode,
         }
         setStatus(st);
         setMode('remote');
+        onRemoteChosen?.();
         notify(null);
       } catch (e) {
         notify({ kind: 'error', text: switchFailure(e) });
@@ -75,7 +78,7 @@ export function useModeSwitch({ api, me, authChecked, forget, mode, currentMode,
         setSwitching(false);
       }
     },
-    [api, me, currentMode, setMode, setStatus, notify],
+    [api, me, currentMode, setMode, setStatus, onRemoteChosen, notify],
   );
 
   const signOut = useCallback(() => {

@@ -4,9 +4,12 @@ import type { SandboxStatus } from '../api/types';
 
 const POLL_MS = 5000;
 
-/** The session picker's names: 'main', then s2, s3, … up to the controller's per-user limit. */
+/**
+ * The session picker's names: 'main', then s2, s3, … up to the controller's per-user limit, less
+ * the one the schema tree keeps (TREE_SESSION).
+ */
 export function sessionNames(status: SandboxStatus | null): string[] {
-  const n = Math.max(1, status?.limits?.maxSessions ?? 4);
+  const n = Math.max(1, (status?.limits?.maxSessions ?? 4) - 1);
   return ['main', ...Array.from({ length: n - 1 }, (_, i) => `s${i + 2}`)];
 }
 

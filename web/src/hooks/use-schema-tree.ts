@@ -19,16 +19,19 @@ export function useSchemaTree({ backendFor, target, mode, ready }: Deps) {
   const [tree, setTree] = useState<SchemaTree>(EMPTY_TREE);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** The catalog could not be read now (inside the user's PGlite transaction): the tree shown is older. */
+  const [stale, setStale] = useState(false);
   const [latest] = useState(() => new LatestOnly());
 
   const refresh = useCallback(async () => {
-    const { mode: m, session } = target();
+    const { mode: m } = target();
     const isLatest = latest.begin();
     setLoading(true);
     try {
-      const out = await backendFor(m).exec(SCHEMA_SQL, session);
+      const out = await backendFor(m).readCatalog(SCHEMA_SQL);
       if (!isLatest()) return;
-      setTree(parseSchemaResult(out.results));
+      setStale(out === null);
+      if (out) setTree(parseSchemaResult(out.results));
       setError(null);
     } catch (e) {
       if (isLatest()) setError(errorText(e));
@@ -47,5 +50,5 @@ export function useSchemaTree({ backendFor, target, mode, ready }: Deps) {
   }, [mode, ready, refresh]);
 
   const schema = useMemo(() => completionSchema(tree), [tree]);
-  return { tree, loading: loading && tree === EMPTY_TREE, error, refresh, clear, schema };
+  return { tree, loading: loading && tree === EMPTY_TREE, error, stale, refresh, clear, schema };
 }

@@ -3,6 +3,7 @@ import type { SQLNamespace } from '@codemirror/lang-sql';
 import type { SandboxResult } from '../api/types';
 import { isErrorResult } from '../api/types';
 import type { BackendKind } from '../backends/backend';
+import { POSTGIS_MESSAGE } from '../backends/pglite-limits';
 import { ResultView } from '../results/ResultView';
 import { formatDuration } from '../results/format';
 import { errorSpan, positionToOffset } from '../sql/positions';
@@ -16,6 +17,8 @@ export interface CellRun {
   seq: number;
   backend: BackendKind;
   session: string;
+  /** The server version that ran it ("18.6"), when the backend knows it. */
+  version?: string;
   /** The SQL that ran (error positions refer to it). */
   sql: string;
   startedAt?: number;
@@ -51,6 +54,10 @@ interface Props {
   onToggleKind?: (id: string) => void;
   /** "waiting for a lock held by session main (pid 123)" while the run waits for a lock. */
   lockWait?: string | null;
+  /** Asked before a cancel that costs more than the statement (PGlite restarts); none: cancel at once. */
+  cancelCost?: string;
+  /** Offered when a statement needs Real Postgres (PostGIS in PGlite). */
+  onUseRealPostgres?: () => void;
 }
 
 export const Cell = memo(function Cell({
@@ -72,7 +79,10 @@ export const Cell = memo(function Cell({
   onFormat,
   onToggleKind,
   lockWait,
+  cancelCost,
+  onUseRealPostgres,
 }: Props) {
+  const [confirmCancel, setConfirmCancel] = useState(false);
   const marks = useMemo<EditorMark[]>(() => {
     if (!run || run.status !== 'done') return [];
     return run.results.flatMap((r) => {
@@ -83,6 +93,16 @@ export const Cell = memo(function Cell({
   }, [run]);
   const busy = run?.status === 'running' || run?.status === 'queued';
   const hasError = run?.status === 'done' && (run.failure || run.results.some(isErrorResult));
+  const needsReal = run?.backend === 'pglite' && run.results.some((r) => isErrorResult(r) && r.error.message === POSTGIS_MESSAGE);
+  useEffect(() => {
+    if (!busy) setConfirmCancel(false);
+  }, [busy]);
+  const askCancel = busy && confirmCancel && run?.backend === 'pglite' && !!cancelCost;
+  const cancel = () => {
+    if (run?.status === 'running' && run.backend === 'pglite' && cancelCost && !confirmCancel) return setConfirmCancel(true);
+    setConfirmCancel(false);
+    void onCancel(id);
+  };
 
   return (
     <article
@@ -94,7 +114,7 @@ export const Cell = memo(function Cell({
       <div className="cell-bar">
         <span className="cell-index">[{index + 1}]</span>
         {busy ? (
-          <button type="button" className="cancel-btn" onClick={() => void onCancel(id)} data-testid="cancel">
+          <button type="button" className="cancel-btn" onClick={cancel} data-testid="cancel" aria-expanded={askCancel || undefined}>
             ■ Cancel
           </button>
         ) : (
@@ -122,19 +142,40 @@ export const Cell = memo(function Cell({
         )}
         <CellButtons id={id} index={index} count={count} onMove={onMove} onDelete={onDelete} onAddBelow={onAddBelow} />
       </div>
-      <Editor
-        value={sql}
-        onChange={(v) => onChange(id, v)}
-        onRun={() => void onRun(id)}
-        schema={schema}
-        marks={marks}
-        marksFor={run?.sql ?? null}
-        autoFocus={autoFocus}
-        onRunAndAdvance={onRunAndAdvance && (() => onRunAndAdvance(id))}
-        onRunAndInsert={onRunAndInsert && (() => onRunAndInsert(id))}
-        onFormat={onFormat && (() => onFormat(id))}
-        registerFocus={(f) => registerCellFocus(id, f)}
-      />
+      {askCancel && (
+        <div className="banner warning cancel-confirm" role="alertdialog" aria-label="Cancel this statement?" data-testid="cancel-confirm">
+          <span>{cancelCost}</span>
+          <span className="row">
+            <button type="button" className="danger" onClick={cancel} data-testid="cancel-confirmed">
+              Restart PGlite
+            </button>
+            <button type="button" onClick={() => setConfirmCancel(false)}>
+              Keep running
+            </button>
+          </span>
+        </div>
+      )}
+      {/* Tab indents in the editor: keyboard users are told the way out (CodeMirror's Esc, then Tab). */}
+      <div role="group" aria-label={`Cell ${index + 1} SQL`} aria-describedby={`${id}-keys`}>
+        <span id={`${id}-keys`} className="sr-only" data-testid="editor-keys">
+          Tab indents. Press Escape, then Tab, to leave the editor. Ctrl or Cmd plus Enter runs the cell.
+        </span>
+        <Editor
+          value={sql}
+          onChange={(v) => onChange(id, v)}
+          onRun={() => void onRun(id)}
+          schema={schema}
+          marks={marks}
+          marksFor={run?.sql ?? null}
+          autoFocus={autoFocus}
+          onRunAndAdvance={onRunAndAdvance && (() => onRunAndAdvance(id))}
+          onRunAndInsert={onRunAndInsert && (() => onRunAndInsert(id))}
+          onFormat={onFormat && (() => onFormat(id))}
+          registerFocus={(f) => registerCellFocus(id, f)}
+          label={`Cell ${index + 1} SQL`}
+          describedBy={`${id}-keys`}
+        />
+      </div>
       {busy && lockWait && (
         <div className="banner lock-wait" role="status" data-testid="lock-wait">
           {lockWait}
@@ -150,6 +191,14 @@ export const Cell = memo(function Cell({
           {run.failure && (
             <div className="banner error" role="alert" data-testid="failure">
               {run.failure}
+            </div>
+          )}
+          {needsReal && onUseRealPostgres && (
+            <div className="banner info" data-testid="needs-real">
+              PostGIS needs Real Postgres: your own Postgres 17 container with PostGIS 3.{' '}
+              <button type="button" className="link" onClick={onUseRealPostgres}>
+                Switch to Real Postgres
+              </button>
             </div>
           )}
           {run.results.map((r, i) => (
@@ -170,13 +219,19 @@ function RunStatus({ run }: { run?: CellRun }) {
   }, [run?.status]);
   if (!run) return null;
   const where = run.backend === 'pglite' ? 'PGlite' : `Real Postgres · ${run.session}`;
+  const version = run.version && (
+    <span className="pg-version" data-testid="pg-version" title={`This cell ran on PostgreSQL ${run.version}`}>
+      PostgreSQL {run.version}
+    </span>
+  );
   let text: string;
   if (run.status === 'queued') text = 'queued…';
   else if (run.status === 'running') text = `running… ${formatDuration(performance.now() - (run.startedAt ?? performance.now()))}`;
   else text = formatDuration(run.elapsedMs);
   return (
     <span className="run-status muted small" data-testid="run-status">
-      <span className={`badge ${run.backend}`}>{where}</span> {text}
+      <span className={`badge ${run.backend}`}>{where}</span>
+      {version} {text}
     </span>
   );
 }

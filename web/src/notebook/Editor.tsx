@@ -36,6 +36,9 @@ interface Props {
   /** Gets the function that puts the keyboard in this editor (null when it goes away). */
   registerFocus?: (focus: (() => void) | null) => void;
   placeholderText?: string;
+  /** The textbox's accessible name ("Cell 1 SQL") and the id of what describes it (how to leave it). */
+  label?: string;
+  describedBy?: string;
 }
 
 /** Token colours from CSS variables, so light and dark themes both keep them readable (styles: theme.css). */
@@ -82,10 +85,13 @@ export function Editor({
   onEscape,
   registerFocus,
   placeholderText = '-- SQL… (Ctrl/Cmd+Enter runs the cell)',
+  label,
+  describedBy,
 }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const lang = useRef(new Compartment());
+  const attrs = useRef(new Compartment());
   const callbacks = useRef({ onChange, onRun, onRunAndAdvance, onRunAndInsert, onFormat, onEscape });
   callbacks.current = { onChange, onRun, onRunAndAdvance, onRunAndInsert, onFormat, onEscape };
   const key = (fn: () => void) => () => {
@@ -129,6 +135,7 @@ export function Editor({
           Prec.low(keymap.of([{ key: 'Escape', run: () => !!callbacks.current.onEscape && (callbacks.current.onEscape(), true) }])),
           keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
           lang.current.of(language === 'sql' ? sqlLanguage(schema) : []),
+          attrs.current.of(contentAttributes(label, describedBy)),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) callbacks.current.onChange(u.state.doc.toString());
           }),
@@ -154,6 +161,10 @@ export function Editor({
   }, [value]);
 
   useEffect(() => {
+    view.current?.dispatch({ effects: attrs.current.reconfigure(contentAttributes(label, describedBy)) });
+  }, [label, describedBy]);
+
+  useEffect(() => {
     if (language !== 'sql') return;
     view.current?.dispatch({ effects: lang.current.reconfigure(sqlLanguage(schema)) });
   }, [schema, language]);
@@ -170,4 +181,12 @@ export function Editor({
   }, [marks, marksFor]);
 
   return <div className="editor" ref={host} data-testid="editor" />;
+}
+
+/** aria-label and aria-describedby on the editor's textbox (.cm-content), when given. */
+function contentAttributes(label: string | undefined, describedBy: string | undefined) {
+  return EditorView.contentAttributes.of({
+    ...(label ? { 'aria-label': label } : {}),
+    ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+  });
 }

@@ -1,4 +1,4 @@
-import { isErrorResult } from '../api/types';
+import { isErrorResult, type SandboxResult } from '../api/types';
 import type { Backend } from '../backends/backend';
 import { changesSchema } from '../results/format';
 import type { CellRun } from './Cell';
@@ -58,8 +58,15 @@ export class CellRunner {
       events.update(id, { status: 'running', startedAt });
       try {
         const out = await backend.exec(sql, session);
-        events.update(id, { status: 'done', results: out.results, notices: out.notices, elapsedMs: this.now() - startedAt });
-        if (out.results.some(changesSchema)) events.schemaChanged();
+        events.update(id, {
+          status: 'done',
+          results: out.results,
+          notices: out.notices,
+          elapsedMs: this.now() - startedAt,
+          version: backend.version,
+        });
+        // A transaction's end too: the tree waits for it in PGlite, and shows its DDL only after a commit.
+        if (out.results.some((r) => changesSchema(r) || endsTransaction(r))) events.schemaChanged();
         return !out.results.some(isErrorResult);
       } catch (e) {
         events.update(id, { status: 'done', failure: e instanceof Error ? e.message : String(e), elapsedMs: this.now() - startedAt });
@@ -80,10 +87,16 @@ export class CellRunner {
   }
 }
 
-/** Runs one after another and stops at the first that fails ("Run all"). */
-export async function runUntilFailure(ids: string[], run: (id: string) => Promise<boolean>): Promise<void> {
+const TRANSACTION_END = /^(COMMIT|ROLLBACK|END|ABORT)\b/;
+function endsTransaction(r: SandboxResult): boolean {
+  return !isErrorResult(r) && TRANSACTION_END.test((r.command ?? '').toUpperCase());
+}
+
+/** Runs one after another and stops at the first that fails ("Run all"); returns that one, or null. */
+export async function runUntilFailure(ids: string[], run: (id: string) => Promise<boolean>): Promise<string | null> {
   for (const id of ids) {
     const ok = await run(id);
-    if (!ok) break;
+    if (!ok) return id;
   }
+  return null;
 }
