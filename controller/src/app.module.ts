@@ -16,6 +16,7 @@ import { PgSandboxConnector } from './database/pg-sandbox-connector';
 import { SandboxConnector } from './database/sandbox-connector';
 import { FleetModule } from './fleet/fleet.module';
 import { HealthModule } from './health/health.module';
+import { NotebooksModule } from './notebooks/notebooks.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { ContainerRuntime } from './runtime/container-runtime';
@@ -57,7 +58,18 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [coreModule, ControlModule, ArchiveModule, AuthModule, FleetModule, SandboxModule, AdminModule, HealthModule, OpenApiModule],
+      imports: [
+        coreModule,
+        ControlModule,
+        ArchiveModule,
+        AuthModule,
+        FleetModule,
+        SandboxModule,
+        AdminModule,
+        HealthModule,
+        NotebooksModule,
+        OpenApiModule,
+      ],
       providers: [
         { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }) },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -9,7 +9,7 @@ import { MAX_JSON_DEPTH, jsonDeeperThan } from './json-depth';
  * MAX_JSON_DEPTH, checked before parsing) answered as our JSON error shape: body-parser's errors
  * happen before Nest's routing and would otherwise be HTML.
  */
-export function jsonBody(limitBytes: number): RequestHandler {
+export function jsonBody(limitBytes: number, tooLargeHint = 'send less SQL at a time'): RequestHandler {
   const parse = json({
     limit: limitBytes,
     strict: true,
@@ -24,7 +24,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
       const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
       const message =
         status === 413
-          ? `The request body is larger than ${Math.round(limitBytes / 1024)} KB; send less SQL at a time.`
+          ? `The request body is larger than ${Math.round(limitBytes / 1024)} KB; ${tooLargeHint}.`
           : err.type === 'entity.parse.failed'
             ? 'The request body is not valid JSON.'
             : err.type === 'encoding.invalid'
