@@ -117,6 +117,12 @@ export async function startStack() {
           .filter(Boolean);
         // -v: each sandbox's socket directory is an anonymous volume that would outlive it otherwise.
         if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
+        // The embedded control database (`<prefix>-control`, labelled apart from the fleet) and its volumes.
+        const control = ['--filter', `label=pgsbx.control=${prefix}`];
+        const controlIds = execFileSync('docker', ['ps', '-aq', ...control], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
+        if (controlIds.length) execFileSync('docker', ['rm', '-f', '-v', ...controlIds], { stdio: 'ignore' });
+        const volumes = execFileSync('docker', ['volume', 'ls', '-q', ...control], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
+        if (volumes.length) execFileSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' });
         break;
       } catch (e) {
         if (attempt >= 15) {
