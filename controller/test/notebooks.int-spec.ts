@@ -57,7 +57,11 @@ describe('notebooks API (real controller, real control store)', () => {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(version ? { 'if-match': version } : {}) },
       body: JSON.stringify(body),
-    }).then(async (r) => ({ status: r.status, body: await r.json(), etag: r.headers.get('etag') }));
+    }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as { message: string; [k: string]: unknown },
+      etag: r.headers.get('etag'),
+    }));
 
   it('creates, lists, reads, renames, edits and deletes; every answer fits the OpenAPI document', async () => {
     const made = await create(ann, '  Sales report ');

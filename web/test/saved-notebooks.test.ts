@@ -3,28 +3,7 @@ import type { RowsResult, SandboxResult } from '../src/api/types';
 import type { CellRun } from '../src/notebook/Cell';
 import { cellsToContent, contentToCells, resultsForShare, sharedResultsOf, SHARED_ROWS } from '../src/notebook/notebook-doc';
 import { loadOpenNotebook, saveOpenNotebook, shareTokenFrom } from '../src/notebook/open-notebook';
-
-class MemoryStorage implements Storage {
-  private readonly m = new Map<string, string>();
-  get length() {
-    return this.m.size;
-  }
-  clear() {
-    this.m.clear();
-  }
-  getItem(k: string) {
-    return this.m.get(k) ?? null;
-  }
-  key(i: number) {
-    return [...this.m.keys()][i] ?? null;
-  }
-  removeItem(k: string) {
-    this.m.delete(k);
-  }
-  setItem(k: string, v: string) {
-    this.m.set(k, v);
-  }
-}
+import { MemoryStorage } from './memory-storage';
 
 const rows = (n: number): RowsResult => ({
   statement: 'select n',
@@ -51,7 +30,11 @@ describe('saved notebook content', () => {
 
   it('reads content that is not the JSON shape as one SQL cell, so nothing is lost', () => {
     expect(contentToCells('select 42;')).toEqual([{ sql: 'select 42;' }]);
-    expect(contentToCells('{"cells": [{"sql": 5}, {"kind": "markdown"}, null]}')).toEqual([{ sql: '' }, { sql: '', kind: 'markdown' }, { sql: '' }]);
+    expect(contentToCells('{"cells": [{"sql": 5}, {"kind": "markdown"}, null]}')).toEqual([
+      { sql: '' },
+      { sql: '', kind: 'markdown' },
+      { sql: '' },
+    ]);
     expect(contentToCells('')).toEqual([]);
   });
 });

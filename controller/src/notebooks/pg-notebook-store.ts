@@ -1,7 +1,6 @@
 import { Pool, PoolClient, PoolConfig } from 'pg';
 import { JsonLogger } from '../common/json-logger';
-import { ControlStoreUnavailableError } from '../control/control-store';
-import { isControlUnreachable } from '../control/control-unreachable';
+import { controlQuery, controlTransaction } from '../control/pg-control-pool';
 import { CONTROL_SCHEMA } from '../control/pg-control-migrations';
 import type { ControlDatabaseTarget } from '../control/pg-control-store';
 import { NewNotebook, NotebookRecord, NotebookStore, NotebookSummaryRecord, ShareRecord, UpdateOutcome } from './notebook-store';
@@ -123,50 +122,16 @@ export class PgNotebookStore extends NotebookStore {
     return rows.length ? toShare(rows[0]) : null;
   }
 
-  private async query(sql: string, params: unknown[] = []): Promise<Row[]> {
-    try {
-      return (await this.connected().query<Row>(sql, params)).rows;
-    } catch (e) {
-      throw unreachableOr(e);
-    }
+  private query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return controlQuery<Row>(this.pool, sql, params);
   }
 
-  private async transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    let client: PoolClient;
-    try {
-      client = await this.connected().connect();
-    } catch (e) {
-      throw unreachableOr(e);
-    }
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (e) {
-      broken = isControlUnreachable(e);
-      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
-      throw unreachableOr(e);
-    } finally {
-      // A broken connection is destroyed, not handed back to the pool.
-      client.release(broken || undefined);
-    }
-  }
-
-  private connected(): Pool {
-    if (!this.pool) throw new ControlStoreUnavailableError('the notebook store is not open');
-    return this.pool;
+  private transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    return controlTransaction(this.pool, fn);
   }
 }
 
 type Row = Record<string, unknown>;
-
-function unreachableOr(e: unknown): unknown {
-  return isControlUnreachable(e) && !(e instanceof ControlStoreUnavailableError)
-    ? new ControlStoreUnavailableError((e as Error).message)
-    : e;
-}
 
 function toSummary(r: Row): NotebookSummaryRecord {
   return {
