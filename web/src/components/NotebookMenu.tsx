@@ -42,7 +42,12 @@ export function NotebookMenu(p: Props) {
       >
         <span data-testid="notebook-name">{p.open ? p.open.name : 'Local notebook'}</span> ▾
       </button>
-      <SaveBadge state={p.save} signedIn={p.signedIn} onKeepMine={p.onKeepMine} onLoadTheirs={p.onLoadTheirs} />
+      <SaveBadge
+        state={!p.signedIn && p.open ? { kind: 'error', text: 'sign in to save; kept locally' } : p.save}
+        signedIn={p.signedIn}
+        onKeepMine={p.onKeepMine}
+        onLoadTheirs={p.onLoadTheirs}
+      />
       {p.signedIn && !p.open && (
         <button type="button" onClick={p.onSaveToAccount} data-testid="save-to-account">
           Save to my account
