@@ -119,9 +119,13 @@ export async function startStack() {
         if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
         // The embedded control database (`<prefix>-control`, labelled apart from the fleet) and its volumes.
         const control = ['--filter', `label=pgsbx.control=${prefix}`];
-        const controlIds = execFileSync('docker', ['ps', '-aq', ...control], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
+        const controlIds = execFileSync('docker', ['ps', '-aq', ...control], { encoding: 'utf8' })
+          .split(/\s+/)
+          .filter(Boolean);
         if (controlIds.length) execFileSync('docker', ['rm', '-f', '-v', ...controlIds], { stdio: 'ignore' });
-        const volumes = execFileSync('docker', ['volume', 'ls', '-q', ...control], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
+        const volumes = execFileSync('docker', ['volume', 'ls', '-q', ...control], { encoding: 'utf8' })
+          .split(/\s+/)
+          .filter(Boolean);
         if (volumes.length) execFileSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' });
         break;
       } catch (e) {
