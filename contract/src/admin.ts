@@ -71,6 +71,9 @@ export interface PoolStatus {
   draining: boolean;
 }
 
+/** POST /api/admin/drain: the pool, and with `{hibernate: true}` how many idle sandboxes were saved and stopped. */
+export type DrainResult = PoolStatus & { hibernated?: number };
+
 export interface ReapCandidate {
   userId?: string;
   container: string;

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Provider, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { ArchiveModule } from './archive/archive.module';
@@ -8,6 +8,7 @@ import { Clock } from './common/clock';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { JsonLogger } from './common/json-logger';
 import { MetricsService } from './common/metrics.service';
+import { QuickValidationPipe } from './http/quick-validation.pipe';
 import { RateLimitGuard } from './http/rate-limit.guard';
 import { AppConfig } from './config/app-config';
 import { ControlModule, controlStoreProvider } from './control/control.module';
@@ -18,6 +19,7 @@ import { FleetModule } from './fleet/fleet.module';
 import { HealthModule } from './health/health.module';
 import { NotebooksModule } from './notebooks/notebooks.module';
 import { OpenApiModule } from './openapi/openapi.module';
+import { ExecRequestDto, isPlainExecRequest } from './sandbox/exec-request.dto';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { ContainerRuntime } from './runtime/container-runtime';
 import { DockerRuntime } from './runtime/docker-runtime';
@@ -71,7 +73,13 @@ export class AppModule {
         OpenApiModule,
       ],
       providers: [
-        { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }) },
+        {
+          provide: APP_PIPE,
+          useValue: new QuickValidationPipe(
+            { transform: true, whitelist: true, forbidNonWhitelisted: true },
+            new Map([[ExecRequestDto, isPlainExecRequest]]),
+          ),
+        },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

@@ -1,8 +1,10 @@
+import type { ErrorResult, RowsResult } from '@pgsbx/contract';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testArchiveDir } from './support/archive-dirs';
 import { CliRun, ensureCliBuilt, sandboxctl } from './support/cli-run';
 import { Harness, containersOf, startHarness } from './support/harness';
 
@@ -120,6 +122,85 @@ describe('sandboxctl against a real controller (real Docker)', () => {
     expect((await json(['pool'])).draining).toBe(false);
   });
 
+  it('hibernate → ls --all → wake → checkpoints → storage → drain --hibernate → rm: an operator sees and handles a saved database', async () => {
+    const carol = h.token('carol');
+    const container = () => containersOf(h.prefix).find((c) => c.name === `${h.prefix}-u-carol`);
+    const count = async () => {
+      const res = await h.exec(carol, 'select count(*)::int as n from kept');
+      return (res.body[0] as RowsResult).rows[0].n;
+    };
+    expect((await h.exec(carol, 'create table kept(n int); insert into kept values (1), (2), (3)')).status).toBe(200);
+    expect((await h.request('POST', '/api/sandbox/checkpoints', carol, { name: 'three-rows' })).status).toBe(201);
+
+    expect((await cli(['hibernate', 'carol'])).code).toBe(2);
+    const hibernated = await cli(['hibernate', 'carol', '--yes']);
+    expect(hibernated).toMatchObject({
+      code: 0,
+      stdout: 'Hibernated carol: database saved, container removed. Their next query restores it.\n',
+    });
+    await h.fleet.settle();
+    expect(container()).toBeUndefined();
+    expect(await cli(['hibernate', 'carol', '--yes'])).toMatchObject({ code: 0, stdout: 'carol is already hibernated.\n' });
+
+    const ls = await cli(['ls', '--all']);
+    expect(ls.stdout.split('\n')[0].split(/\s+/)).toEqual([...'USER CONTAINER STATE AGE IDLE MEM CPU SESSIONS SAVED SIZE'.split(' ')]);
+    expect(ls.stdout).toMatch(/^carol +- +hibernated +- +\S+ +- +- +- +\d+s ago +[\d.]+ (B|KiB|MiB)$/m);
+    expect((await cli(['ls'])).stdout).not.toMatch(/^carol /m);
+    const all = await json<{ hibernated: { user: string; bytes: number; lastError: string | null }[] }>(['ls', '--all']);
+    expect(all.hibernated.find((u) => u.user === 'carol')).toMatchObject({ bytes: expect.any(Number), lastError: null });
+
+    const woke = await cli(['wake', 'carol']);
+    expect(woke.code).toBe(0);
+    expect(woke.stdout).toMatch(
+      /^Woke carol: restored the database saved at \S+ \([\d.]+ (B|KiB|MiB)\) in [\d.]+m?s; container [0-9a-f]{12} /,
+    );
+    expect(woke.stdout).toContain(container()?.id.slice(0, 12));
+    expect(await count()).toBe(3);
+    expect((await cli(['wake', 'carol'])).stdout).toMatch(/^carol's sandbox is running \(nothing to restore\)/);
+
+    const checkpoints = await cli(['checkpoints', 'carol']);
+    expect(checkpoints.stdout).toMatch(/^three-rows +\S+Z +\S+ +[\d.]+ (B|KiB|MiB)$/m);
+    expect(checkpoints.stdout).toMatch(/^carol has 1 checkpoint \(at most \d+\)\.$/m);
+
+    const storage = await cli(['storage']);
+    expect(storage.stdout).toMatch(/^carol +[\d.]+ (B|KiB|MiB) +[\d.]+% +\d +1 +awake$/m);
+    expect(storage.stdout).toMatch(/^total +[\d.]+ (B|KiB|MiB) for \d+ users? \(at most /m);
+
+    const drained = await cli(['drain', '--hibernate', '--yes']);
+    try {
+      expect(drained.stdout).toMatch(/Hibernated [1-9]\d* idle sandbox(es)?\./);
+      await h.fleet.settle();
+      expect(container()).toBeUndefined();
+      expect((await json<{ hibernated: { user: string }[] }>(['ls', '--all'])).hibernated.map((u) => u.user)).toContain('carol');
+    } finally {
+      expect((await cli(['undrain'])).code).toBe(0);
+    }
+    expect(await count()).toBe(3);
+
+    // A damaged saved database: the wake is refused, and the operator sees why in ls --all and storage.
+    expect((await cli(['hibernate', 'carol', '--yes'])).code).toBe(0);
+    flipByteOf(newestArchive(testArchiveDir(h.prefix)));
+    const refused = await cli(['wake', 'carol']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/failed its integrity check.*\[HTTP 422\]/);
+    const marked = await cli(['ls', '--all']);
+    expect(marked.stdout).toMatch(/^carol +- +hibernated! /m);
+    expect(marked.stdout).toMatch(/^! carol: wake failed: .*failed its check/m);
+    expect((await cli(['storage'])).stdout).toMatch(/^carol +.* hibernated!$/m);
+    // Reset is the way past it: an empty database, the damaged archive gone.
+    expect((await cli(['reset', 'carol', '--yes'])).code).toBe(0);
+    const gone = await h.exec(carol, 'select count(*) from kept');
+    expect((gone.body[0] as ErrorResult).error.code).toBe('42P01');
+
+    const rm = await cli(['rm', 'carol', '--yes']);
+    expect(rm).toMatchObject({ code: 0, stdout: "Removed carol's sandbox and saved databases.\n" });
+    expect((await json<{ users: { user: string }[] }>(['storage'])).users.map((u) => u.user)).not.toContain('carol');
+    expect(await json(['checkpoints', 'carol'])).toMatchObject({ checkpoints: [] });
+    const again = await cli(['rm', 'carol', '--yes']);
+    expect(again).toMatchObject({ code: 5, stderr: 'sandboxctl: User "carol" has no sandbox and no saved database. [HTTP 404]\n' });
+    expect((await cli(['wake', 'carol'])).code).toBe(5);
+  });
+
   it('rm --yes removes the sandbox; afterwards inspect and rm say not found (exit 5)', async () => {
     const r = await cli(['rm', 'alice', '--yes']);
     expect(r.code).toBe(0);
@@ -179,3 +260,15 @@ describe('sandboxctl against a real controller (real Docker)', () => {
     }
   });
 });
+
+/** The archive written last under `dir` (the hibernation archive just saved). */
+function newestArchive(dir: string): string {
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.pgdump')).map((f) => join(dir, f));
+  return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+}
+
+function flipByteOf(file: string): void {
+  const bytes = readFileSync(file);
+  bytes[bytes.length >> 1] ^= 0xff;
+  writeFileSync(file, bytes);
+}

@@ -96,7 +96,7 @@ describe('Faults (real Docker)', () => {
       const pid = execFileSync('pidof', ['dockerd'], { encoding: 'utf8' }).trim().split(/\s+/)[0];
       process.kill(Number(pid), 'SIGTERM');
       // Down for good: the daemon has stopped the containers and exited.
-      await until('dockerd exited', () => !dockerdRunning(), 60_000);
+      await until('dockerd exited', () => !dockerdRunning(), 150_000);
 
       const down = await h.exec(h.token('during'), 'select 1');
       expect(down.status).toBe(503);

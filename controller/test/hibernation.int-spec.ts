@@ -3,9 +3,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArchiveRetention } from '../src/archive/retention';
 import { ControlStore } from '../src/control/control-store';
-import { Harness, containersOf, startHarness } from './support/harness';
+import { Harness, containersOf, docker, startHarness } from './support/harness';
 import { TABLE_CHECKSUMS_SQL, schemaText } from './support/database-fingerprint';
-import { until } from './support/util';
+import { sleep, until } from './support/util';
 
 /** A user's database with one of everything the issue lists: it must come back identical. */
 const EVERYTHING = `
@@ -201,6 +201,46 @@ describe('Hibernation: what cannot come back, and retention (real Docker)', () =
     expect(existsSync(join(h.config.archiveDir, archive.key))).toBe(false);
     expect((await control.user('recent'))?.hibernated).toBe(true);
     expect((await h.request('GET', '/api/sandbox', gone)).body.state).toBe('none');
+  });
+});
+
+describe('Autosave and lost containers (real Docker)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ SANDBOX_WARM_POOL: '1', SANDBOX_AUTOSAVE: '1s', SANDBOX_REAP_INTERVAL: '250ms' });
+  });
+  afterAll(() => h?.close());
+
+  it('a container killed from outside comes back from its autosave, and the user is told what happened and from when', async () => {
+    const t = h.token('lost');
+    await h.exec(t, 'create table work (n int); insert into work values (1), (2)');
+    const control = h.app.get(ControlStore);
+    await until('autosaved', async () => (await control.archive('lost', 'hibernation', 'latest')) !== null, 15_000);
+    expect((await h.request('GET', '/api/sandbox', t)).body.state).toBe('ready');
+    const [victim] = containersOf(h.prefix).filter((c) => c.name === `${h.prefix}-u-lost`);
+    docker(['kill', victim.id]);
+    await until('the death seen', async () => (await h.request('GET', '/api/sandbox', t)).body.state !== 'ready', 15_000);
+
+    const back = await h.exec(t, 'select n from work order by n');
+    expect(back.status).toBe(200);
+    expect(rows(back)).toEqual([{ n: 1 }, { n: 2 }]);
+    const told = ((back.body as RowsResult[])[0].notices ?? []).map((n) => n.message);
+    expect(told[0]).toMatch(/^your previous sandbox stopped .* and was replaced/);
+    expect(told[1]).toMatch(/^Restored your database as saved at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    expect(back.headers.get('x-sandbox-replaced')).toBeTruthy();
+    expect(back.headers.get('x-sandbox-restored')).toBeTruthy();
+  });
+
+  it('a sandbox used since its last save is saved again; one left alone is not', async () => {
+    const t = h.token('steady');
+    await h.exec(t, 'create table s (n int)');
+    const control = h.app.get(ControlStore);
+    await until('first autosave', async () => (await control.archive('steady', 'hibernation', 'latest')) !== null, 15_000);
+    const first = (await control.archive('steady', 'hibernation', 'latest'))!;
+    await sleep(2500);
+    expect((await control.archive('steady', 'hibernation', 'latest'))!.key).toBe(first.key);
+    await h.exec(t, 'insert into s values (1)');
+    await until('saved again', async () => (await control.archive('steady', 'hibernation', 'latest'))!.key !== first.key, 15_000);
   });
 });
 

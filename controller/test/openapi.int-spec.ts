@@ -25,8 +25,17 @@ describe('OpenAPI document (real Docker)', () => {
     const res = await h.request('GET', '/api/openapi.json');
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.body.openapi).toMatch(/^3\./);
-    // A success answer: 200, or 201 where a route creates (a notebook).
-    expect(api.undocumented('200').filter((r) => api.undocumented('201').includes(r))).toEqual(['GET /metrics']);
+    // Saving a checkpoint, creating, duplicating and forking a notebook answer 201.
+    expect(api.undocumented('200').sort()).toEqual([
+      'GET /metrics',
+      'POST /api/notebooks',
+      'POST /api/notebooks/{id}/duplicate',
+      'POST /api/sandbox/checkpoints',
+      'POST /api/shared/{token}/fork',
+    ]);
+    expect(api.undocumented('201')).toContain('GET /metrics');
+    expect(api.undocumented('201')).not.toContain('POST /api/sandbox/checkpoints');
+    expect(api.undocumented('201')).not.toContain('POST /api/notebooks');
     expect(api.undocumented('default')).toEqual([]);
     expect(Object.keys(res.body.paths)).toEqual(
       expect.arrayContaining(['/api/sandbox/exec', '/api/sandbox', '/api/sandbox/activity', '/api/admin/sandboxes']),
@@ -96,6 +105,41 @@ describe('OpenAPI document (real Docker)', () => {
     expect(api.errors('get', '/api/admin/pool', 200, pool.body)).toEqual([]);
     const health = await h.request('GET', '/healthz');
     expect(api.errors('get', '/healthz', 200, health.body)).toEqual([]);
+  });
+
+  it('saved databases: checkpoints, hibernate, hibernated, storage, wake and drain fit their schemas', async () => {
+    const user = h.token('openapi-saver', 'pro');
+    const fits = async (method: string, path: string, doc: string, body?: unknown, as = admin, status = 200) => {
+      const res = await h.request(method, path, as, body);
+      expect({ path, status: res.status }).toEqual({ path, status });
+      expect(api.errors(method.toLowerCase(), doc, status, res.body)).toEqual([]);
+      return res.body;
+    };
+    expect((await h.exec(user, 'create table t(n int)')).status).toBe(200);
+    await fits('POST', '/api/sandbox/checkpoints', '/api/sandbox/checkpoints', { name: 'one' }, user, 201);
+    await fits('GET', '/api/sandbox/checkpoints', '/api/sandbox/checkpoints', undefined, user);
+    await fits('GET', '/api/admin/sandboxes/openapi-saver/checkpoints', '/api/admin/sandboxes/{user}/checkpoints');
+    expect(await fits('POST', '/api/admin/sandboxes/openapi-saver/hibernate', '/api/admin/sandboxes/{user}/hibernate')).toEqual({
+      hibernated: true,
+    });
+    await fits('POST', '/api/admin/sandboxes/nobody-here/hibernate', '/api/admin/sandboxes/{user}/hibernate');
+    expect((await fits('GET', '/api/sandbox', '/api/sandbox', undefined, user)).state).toBe('hibernated');
+    const asleep = await fits('GET', '/api/admin/hibernated', '/api/admin/hibernated');
+    expect(asleep.map((u: { user: string }) => u.user)).toContain('openapi-saver');
+    await fits('GET', '/api/admin/storage', '/api/admin/storage');
+    const woke = await fits('POST', '/api/admin/sandboxes/openapi-saver/wake', '/api/admin/sandboxes/{user}/wake');
+    expect(woke.status.restored).toMatchObject({ ms: expect.any(Number) });
+    await fits('POST', '/api/sandbox/wake', '/api/sandbox/wake', undefined, user);
+    await fits('POST', '/api/sandbox/reset', '/api/sandbox/reset', { checkpoint: 'one' }, user);
+    expect(await fits('DELETE', '/api/sandbox/checkpoints/one', '/api/sandbox/checkpoints/{name}', undefined, user)).toEqual({
+      deleted: 'one',
+    });
+    try {
+      expect(await fits('POST', '/api/admin/drain', '/api/admin/drain', { hibernate: true })).toMatchObject({ draining: true });
+      await fits('GET', '/api/admin/stats', '/api/admin/stats');
+    } finally {
+      await h.request('POST', '/api/admin/undrain', admin);
+    }
   });
 
   it('errors fit ApiError', async () => {

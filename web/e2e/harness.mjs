@@ -60,7 +60,8 @@ export function buildWeb(outDir) {
   );
 }
 
-export async function startStack() {
+/** `env`: more controller settings (e.g. a short SANDBOX_IDLE_TIMEOUT), over the defaults here. */
+export async function startStack({ env = {} } = {}) {
   preflight();
   mkdirSync(outputDir, { recursive: true });
   const tmp = mkdtempSync(join(tmpdir(), 'pgsbx-web-e2e-'));
@@ -86,6 +87,7 @@ export async function startStack() {
       WEB_DIST: dist,
       AUTH_DEV_LOGIN: 'on',
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -111,22 +113,16 @@ export async function startStack() {
     // Containers outlive the controller by design: remove this run's, retrying while Docker is briefly away.
     for (let attempt = 1; ; attempt++) {
       try {
-        const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=pgsbx.prefix=${prefix}`], { stdio: ['ignore', 'pipe', 'pipe'] })
-          .toString()
-          .split(/\s+/)
-          .filter(Boolean);
+        const labelled = (label) =>
+          execFileSync('docker', ['ps', '-aq', '--filter', `label=${label}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+            .toString()
+            .split(/\s+/)
+            .filter(Boolean);
+        // The embedded control database (issue 11) is labelled apart, and keeps its data on a named volume.
+        const ids = [...labelled(`pgsbx.prefix=${prefix}`), ...labelled(`pgsbx.control=${prefix}`)];
         // -v: each sandbox's socket directory is an anonymous volume that would outlive it otherwise.
         if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
-        // The embedded control database (`<prefix>-control`, labelled apart from the fleet) and its volumes.
-        const control = ['--filter', `label=pgsbx.control=${prefix}`];
-        const controlIds = execFileSync('docker', ['ps', '-aq', ...control], { encoding: 'utf8' })
-          .split(/\s+/)
-          .filter(Boolean);
-        if (controlIds.length) execFileSync('docker', ['rm', '-f', '-v', ...controlIds], { stdio: 'ignore' });
-        const volumes = execFileSync('docker', ['volume', 'ls', '-q', ...control], { encoding: 'utf8' })
-          .split(/\s+/)
-          .filter(Boolean);
-        if (volumes.length) execFileSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' });
+        execFileSync('docker', ['volume', 'rm', '-f', `${prefix}-control`, `${prefix}-control-socket`], { stdio: 'ignore' });
         break;
       } catch (e) {
         if (attempt >= 15) {

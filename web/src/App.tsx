@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { ApiClient } from './api/client';
 import { Account } from './components/Account';
 import { ConfirmDialog } from './components/ConfirmDialog';
+import { Checkpoints } from './components/Checkpoints';
 import { HistoryPanel } from './components/HistoryPanel';
 import { NotebookActions } from './components/NotebookActions';
 import { NotebookMenu } from './components/NotebookMenu';
@@ -14,6 +15,7 @@ import { useBackendMode } from './hooks/use-backend-mode';
 import { useBackends } from './hooks/use-backends';
 import { useCellRunner } from './hooks/use-cell-runner';
 import { useConfirm } from './hooks/use-confirm';
+import { useCheckpoints } from './hooks/use-checkpoints';
 import { useDatabaseReset } from './hooks/use-database-reset';
 import { useModeSwitch } from './hooks/use-mode-switch';
 import { useNotebookCells } from './hooks/use-notebook-cells';
@@ -23,6 +25,7 @@ import { useSavedNotebooks } from './hooks/use-saved-notebooks';
 import { useSharedLink } from './hooks/use-shared-link';
 import { useQueryHistory } from './hooks/use-query-history';
 import { useSchemaTree } from './hooks/use-schema-tree';
+import { useWakeWatch } from './hooks/use-wake-watch';
 import { lockWaitText, useSessionActivity } from './hooks/use-session-activity';
 import { useShortcutsSheet } from './hooks/use-shortcuts-sheet';
 import { useTheme } from './hooks/use-theme';
@@ -86,6 +89,18 @@ export function App() {
     notify,
   });
   const confirmDialog = useConfirm();
+  const remoteActive = mode === 'remote' && activeReady;
+  useWakeWatch(api, runner.remoteBusy, sandbox.setStatus);
+  const checkpoints = useCheckpoints({
+    api,
+    active: remoteActive,
+    afterReset: async () => {
+      tree.clear();
+      await Promise.all([tree.refresh(), sandbox.refresh()]);
+    },
+    handleAuthFailure: modeSwitch.handleAuthFailure,
+    notify,
+  });
   const file = useNotebookFile({
     currentCells: notebook.currentCells,
     replaceCells: notebook.replace,
@@ -219,7 +234,18 @@ export function App() {
           onRefresh={() => void tree.refresh()}
           onReset={() => void reset.reset()}
           resetting={reset.resetting}
-        />
+        >
+          {remoteActive && (
+            <Checkpoints
+              list={checkpoints.list}
+              work={checkpoints.work}
+              onOpen={() => void checkpoints.load()}
+              onSave={checkpoints.save}
+              onResetTo={checkpoints.resetTo}
+              onDelete={checkpoints.remove}
+            />
+          )}
+        </SchemaTree>
         {sharedLink.token && (
           <Suspense fallback={<main className="notebook muted small">Opening the shared notebook…</main>}>
             <SharedNotebookView

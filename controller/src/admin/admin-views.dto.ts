@@ -16,7 +16,19 @@ import type {
 import { SandboxStatusDto } from '../sandbox/sandbox-status.dto';
 
 const SOURCES: ProvisionSource[] = ['pool', 'cold', 'adopted'];
-const REASONS: ReapReason[] = ['idle', 'lifetime', 'evicted', 'reset', 'removed', 'died', 'admin', 'unresponsive'];
+const REASONS: ReapReason[] = [
+  'idle',
+  'lifetime',
+  'evicted',
+  'reset',
+  'removed',
+  'died',
+  'admin',
+  'unresponsive',
+  'shutdown',
+  'drain',
+  'stale',
+];
 
 @ApiSchema({ name: 'SandboxView', description: 'One claimed sandbox.' })
 export class SandboxViewDto implements SandboxView {

@@ -1,6 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery } from '@nestjs/swagger';
-import type { FleetStats, PoolStatus, ReapResult, RemoveResult, SandboxDetail, SandboxLogs, SandboxView } from '@pgsbx/contract';
+import type {
+  DrainResult,
+  FleetStats,
+  PoolStatus,
+  ReapResult,
+  RemoveResult,
+  SandboxDetail,
+  SandboxLogs,
+  SandboxView,
+} from '@pgsbx/contract';
 import { Admin } from '../auth/roles';
 import { FleetService } from '../fleet/fleet.service';
 import { PoolSizeDto, ReapRequestDto } from './admin.dto';
@@ -14,6 +23,7 @@ import {
   SandboxViewDto,
 } from './admin-views.dto';
 import { AdminService } from './admin.service';
+import { DrainRequestDto, DrainResultDto } from './hibernation-admin.dto';
 
 const isSet = (flag?: string) => flag === 'true' || flag === '1';
 const FORCE = ApiQuery({ name: 'force', required: false, description: 'true: go ahead even while a statement runs.' });
@@ -84,12 +94,15 @@ export class AdminController {
     return this.fleet.poolStatus;
   }
 
+  /** With `hibernate`, every idle sandbox is then saved and stopped too (before maintenance); busy ones are left. */
   @Post('drain')
   @HttpCode(200)
-  @ApiOkResponse({ type: PoolStatusDto })
-  drain(): PoolStatus {
+  @ApiOkResponse({ type: DrainResultDto })
+  async drain(@Body() body: DrainRequestDto): Promise<DrainResult> {
     this.fleet.setDraining(true);
-    return this.fleet.poolStatus;
+    if (!body.hibernate) return this.fleet.poolStatus;
+    const hibernated = await this.fleet.hibernateAll('drain');
+    return { ...this.fleet.poolStatus, hibernated };
   }
 
   @Post('undrain')

@@ -25,9 +25,12 @@ export class AdminService {
     return Promise.all(this.fleet.list().map((sb) => this.view(sb, withStats)));
   }
 
-  async inspect(user: string): Promise<SandboxDetail> {
-    const sb = this.need(user);
-    return { ...(await this.view(sb, true)), status: await this.sandboxes.status(user) };
+  inspect(user: string): Promise<SandboxDetail> {
+    return this.detail(user, this.need(user), true);
+  }
+
+  async detail(user: string, sb: Sandbox, withStats: boolean): Promise<SandboxDetail> {
+    return { ...(await this.view(sb, withStats)), status: await this.sandboxes.status(user) };
   }
 
   async logs(user: string, tail: number | undefined): Promise<SandboxLogs> {
@@ -37,14 +40,17 @@ export class AdminService {
 
   /** A busy sandbox (a statement running) is a 409 unless forced: the statement would be cut. */
   async reset(user: string, force: boolean): Promise<SandboxView> {
-    this.notBusy(this.need(user), force, 'reset');
+    const sb = this.fleet.find(user);
+    if (sb) this.notBusy(sb, force, 'reset');
+    // A hibernated user can be reset too: it is how an operator gets them past a damaged archive.
+    else if (!(await this.fleet.savedDatabase(user))) throw noSandbox(user);
     return this.view(await this.fleet.reset(user), false);
   }
 
   async remove(user: string, force: boolean): Promise<RemoveResult> {
     const sb = this.fleet.find(user);
     if (sb) this.notBusy(sb, force, 'remove');
-    if (!(await this.fleet.removeUser(user, 'admin'))) throw new NotFoundException(`User "${user}" has no sandbox.`);
+    if (!(await this.fleet.removeUser(user, 'admin'))) throw noSandbox(user);
     return { removed: true };
   }
 
@@ -84,4 +90,8 @@ export class AdminService {
       image: sb.imageId.slice(0, 19),
     };
   }
+}
+
+export function noSandbox(user: string): NotFoundException {
+  return new NotFoundException(`User "${user}" has no sandbox and no saved database.`);
 }

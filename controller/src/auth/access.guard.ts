@@ -2,14 +2,28 @@ import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ACCESS_KEY, ADMIN_ROLES, Access, AuthUser, PREMIUM_ROLES } from './roles';
+import { VerifiedTokens } from './verified-tokens';
+
+/** `Authorization: Bearer <token>`: the scheme in any case, as passport-jwt reads it. */
+const BEARER = /^\s*bearer\s+(\S+)/i;
+
+interface AuthRequest {
+  headers: { authorization?: string };
+  user?: AuthUser;
+}
 
 /**
  * The one global guard: every route declares @Public() or a role set (see roles.ts); a route
- * that declares neither is refused, so a forgotten decorator fails closed.
+ * that declares neither is refused, so a forgotten decorator fails closed. Tokens are checked by
+ * passport's JWT strategy (jwt.strategy.ts); one it already accepted is looked up instead
+ * (VerifiedTokens, with its time limits checked on every use).
  */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verified: VerifiedTokens,
+  ) {
     super();
   }
 
@@ -17,8 +31,8 @@ export class AccessGuard extends AuthGuard('jwt') {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [ctx.getHandler(), ctx.getClass()]);
     if (access?.kind === 'public') return true;
     if (!access) throw new ForbiddenException('This route declares no access rule.');
-    await super.canActivate(ctx);
-    const user = ctx.switchToHttp().getRequest<{ user: AuthUser }>().user;
+    const req = ctx.switchToHttp().getRequest<AuthRequest>();
+    const user = await this.authenticate(ctx, req);
     if (access.roles.includes(user.role)) return true;
     if (access.roles.every((r) => ADMIN_ROLES.includes(r))) {
       throw new ForbiddenException('This route is for operators (role admin).');
@@ -30,6 +44,17 @@ export class AccessGuard extends AuthGuard('jwt') {
       );
     }
     throw new ForbiddenException(`Role "${user.role}" may not use this route.`);
+  }
+
+  private async authenticate(ctx: ExecutionContext, req: AuthRequest): Promise<AuthUser> {
+    const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
+    const known = token ? this.verified.lookup(token) : undefined;
+    if (known === 'expired') throw new UnauthorizedException('Your session token has expired: sign in again.');
+    if (known) return (req.user = known);
+    await super.canActivate(ctx);
+    const user = req.user as AuthUser;
+    if (token) this.verified.remember(token, user);
+    return user;
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {

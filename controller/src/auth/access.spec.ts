@@ -1,18 +1,22 @@
 import { RequestMethod } from '@nestjs/common';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { AdminController } from '../admin/admin.controller';
+import { HibernationAdminController } from '../admin/hibernation-admin.controller';
 import { HealthController } from '../health/health.controller';
 import { NotebooksController } from '../notebooks/notebooks.controller';
 import { SharedNotebooksController } from '../notebooks/shared-notebooks.controller';
 import { OpenApiController } from '../openapi/openapi.controller';
 import { SandboxController } from '../sandbox/sandbox.controller';
+import { SavedDatabaseController } from '../sandbox/saved-database.controller';
 import { AuthController } from './auth.controller';
 import { ACCESS_KEY, Access, ROLES } from './roles';
 
 const CONTROLLERS = [
   AuthController,
   SandboxController,
+  SavedDatabaseController,
   AdminController,
+  HibernationAdminController,
   HealthController,
   OpenApiController,
   NotebooksController,

@@ -9,7 +9,8 @@
  * One file on purpose (~600 lines): every scenario shares the controller it starts, the users it
  * signs in and the report it writes; big-results-load.ts holds the one load that stands alone.
  *   BENCH_SANDBOXES (default 200), BENCH_SAMPLES (default 30), BENCH_SECONDS (default 5),
- *   BENCH_ONLY (comma-separated scenario names, e.g. big-results; default all)
+ *   BENCH_ONLY (comma-separated scenario names, e.g. big-results or ceilings; default all),
+ *   BENCH_PREFIX (container prefix, default pgsbx-bench), BENCH_CONTROLLER (the controller's main.js to measure; default this checkout's build)
  */
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -23,10 +24,12 @@ import { Client } from 'pg';
 import type { PoolStatus, SandboxResult } from '@pgsbx/contract';
 import { PinnedSocket } from '../database/pinned-socket';
 import { BIG_RESULT_SQL, peakRss, pullBigResults } from './big-results-load';
+import { BenchRow, ceilings } from './ceilings';
+import { hibernationBench } from './hibernation';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
-const PREFIX = 'pgsbx-bench';
+const PREFIX = process.env.BENCH_PREFIX ?? 'pgsbx-bench';
 const SECRET = randomBytes(24).toString('hex');
 const IMAGE = process.env.SANDBOX_IMAGE ?? 'pgsbx/postgres:17';
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
@@ -36,16 +39,7 @@ const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 const POOL = 4;
 const MEMORY = '512m';
 
-interface Row {
-  what: string;
-  n: number;
-  median: number;
-  p95: number;
-  p99: number;
-  unit: string;
-  target?: string;
-  met?: boolean;
-}
+type Row = BenchRow;
 const rows: Row[] = [];
 const notes: string[] = [];
 
@@ -558,10 +552,12 @@ ${bars}
 }
 
 async function main(): Promise<void> {
-  const main = join(ROOT, 'controller/dist/main.js');
+  const main = resolve(process.env.BENCH_CONTROLLER ?? join(ROOT, 'controller/dist/main.js'));
   cleanup();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  // Its own archive directory: a shared one would let this controller's orphan sweep see another's files.
+  const archives = mkdtempSync(join(tmpdir(), 'pgsbx-bench-archives-'));
   const controller = spawn(process.execPath, [main], {
     env: {
       ...process.env,
@@ -574,6 +570,9 @@ async function main(): Promise<void> {
       SANDBOX_MEMORY: MEMORY,
       RATE_LIMIT_PER_MINUTE: '0',
       LOG_LEVEL: 'warn',
+      // Saving every sandbox as the bench stops would leave users that wake on the next run.
+      SANDBOX_HIBERNATE_ON_SHUTDOWN: 'off',
+      SANDBOX_ARCHIVE_DIR: archives,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -598,12 +597,39 @@ async function main(): Promise<void> {
     if (want('cold')) await emptyPoolVsBare();
     await poolAt(POOL);
     if (want('throughput')) await throughput();
+    if (want('ceilings')) {
+      await ceilings({
+        ...{ port, controllerPid: controller.pid as number, image: IMAGE, prefix: PREFIX, seconds: SECONDS },
+        ...{ token: (u: string) => sign(u), exec, docker, record, log },
+        add: (r) => void rows.push(r),
+        note: (n) => void notes.push(n),
+      });
+    }
     if (want('hostile')) await otherUserUnderLoad();
     if (want('big-results')) await otherUserUnderBigResults(controller);
+    if (want('hibernation')) {
+      await hibernationBench({
+        ...{ prefix: PREFIX, controllerPid: controller.pid as number, samples: SAMPLES, pool: POOL, maxSandboxes: SANDBOXES + 50 },
+        ...{
+          api,
+          token: (u: string) => sign(u),
+          admin: ADMIN,
+          exec: (u: string, sql: string) => exec(u, sql),
+          poolAt,
+          docker,
+          cgroupMemory,
+          record,
+          log,
+        },
+        add: (r) => void rows.push(r),
+        note: (n) => void notes.push(n),
+      });
+    }
     if (want('idle') && SANDBOXES > 0) await manyIdle(controller);
   } finally {
     controller.kill('SIGTERM');
     cleanup();
+    rmSync(archives, { recursive: true, force: true });
   }
   const md = `# postgres-sandbox benchmark
 

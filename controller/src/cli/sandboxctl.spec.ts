@@ -1,89 +1,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SandboxView } from '@pgsbx/contract';
+import { Route, cliHarness, ok, sandbox } from '../../test/support/cli-harness';
 import { ExitCode } from './errors';
-import type { CliIo } from './io';
-import { run } from './sandboxctl';
-
-interface Call {
-  method: string;
-  path: string;
-  auth?: string;
-  body?: unknown;
-}
-type Route = (call: Call) => { status?: number; body: unknown };
-
-const sandbox = (user: string, over: Partial<SandboxView> = {}): SandboxView => ({
-  user,
-  container: `pgsbx-u-${user}`,
-  containerId: `${user.padEnd(12, '0')}`.slice(0, 12),
-  state: 'ready',
-  source: 'pool',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  containerCreatedAt: '2026-01-01T00:00:00.000Z',
-  lastUsedAt: '2026-01-01T00:05:00.000Z',
-  idleMs: 120_000,
-  memoryBytes: 20 * 1024 * 1024,
-  cpuPercent: 0.5,
-  sessions: ['main'],
-  image: 'sha256:abc',
-  ...over,
-});
-
-/** sandboxctl with a fake controller (routes by "METHOD /path") and captured output. */
-function harness(routes: Record<string, Route>, opts: { tty?: boolean; answer?: string; env?: Record<string, string> } = {}) {
-  const calls: Call[] = [];
-  const out: string[] = [];
-  const err: string[] = [];
-  const prompts: string[] = [];
-  const interrupts = new Set<() => void>();
-  const io: CliIo = {
-    stdout: { write: (s: string) => out.push(s), isTTY: opts.tty },
-    stderr: { write: (s: string) => err.push(s) },
-    stdinIsTTY: opts.tty === true,
-    env: { SANDBOXCTL_URL: 'http://ctl:3000', SANDBOXCTL_TOKEN: 'admin-token', SANDBOXCTL_CONFIG: '/nonexistent/c.json', ...opts.env },
-    home: '/nonexistent',
-    fetch: async (input, init) => {
-      const url = new URL((input as URL).href); // ApiClient passes a URL
-      const call: Call = {
-        method: init?.method ?? 'GET',
-        path: url.pathname + url.search,
-        auth: (init?.headers as Record<string, string>)?.authorization,
-        body: init?.body ? JSON.parse(init.body as string) : undefined,
-      };
-      calls.push(call);
-      const route = routes[`${call.method} ${url.pathname}`];
-      const res = route ? route(call) : { status: 404, body: { statusCode: 404, message: `Cannot ${call.method} ${url.pathname}` } };
-      return new Response(JSON.stringify(res.body), { status: res.status ?? 200 });
-    },
-    prompt: async (q) => {
-      prompts.push(q);
-      return opts.answer ?? '';
-    },
-    sleep: () => new Promise((r) => setImmediate(r)),
-    onInterrupt: (h) => {
-      interrupts.add(h);
-      return () => interrupts.delete(h);
-    },
-    now: () => Date.parse('2026-01-01T12:00:00Z'),
-  };
-  return {
-    calls,
-    prompts,
-    interrupt: () => interrupts.forEach((h) => h()),
-    run: async (...argv: string[]) => {
-      out.length = 0;
-      err.length = 0;
-      const code = await run(argv, io);
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    },
-  };
-}
-
-const ok =
-  (body: unknown): Route =>
-  () => ({ body });
 
 const stats = {
   sandboxes: 1,
@@ -99,7 +18,7 @@ const stats = {
 
 describe('sandboxctl', () => {
   it('ls prints the table, filtered by --state and sorted by --sort', async () => {
-    const sut = harness({
+    const sut = cliHarness({
       'GET /api/admin/sandboxes': ok([
         sandbox('bob', { memoryBytes: 50 * 1024 * 1024, state: 'busy' }),
         sandbox('alice', { sessions: ['main', 's2'] }),
@@ -122,13 +41,13 @@ describe('sandboxctl', () => {
 
   it('--json prints the body exactly as the controller sent it', async () => {
     const body = [sandbox('alice')];
-    const sut = harness({ 'GET /api/admin/sandboxes': ok(body), 'GET /api/admin/stats': ok({ sandboxes: 1 }) });
+    const sut = cliHarness({ 'GET /api/admin/sandboxes': ok(body), 'GET /api/admin/stats': ok({ sandboxes: 1 }) });
     expect((await sut.run('ls', '--json')).stdout).toBe(JSON.stringify(body) + '\n');
     expect((await sut.run('stats', '--json')).stdout).toBe('{"sandboxes":1}\n');
   });
 
   it('destructive commands refuse without a TTY and --yes (exit 2), before sending anything', async () => {
-    const sut = harness({});
+    const sut = cliHarness({});
     for (const argv of [['reset', 'alice'], ['rm', 'alice'], ['drain'], ['reap', '--idle', '10m']]) {
       const r = await sut.run(...argv);
       expect({ argv, code: r.code }).toEqual({ argv, code: ExitCode.usage });
@@ -139,12 +58,14 @@ describe('sandboxctl', () => {
 
   it('asks on a TTY, and does nothing unless the answer is yes', async () => {
     const routes = { 'DELETE /api/admin/sandboxes/alice': ok({ removed: true }) };
-    const no = harness(routes, { tty: true, answer: 'n' });
+    const no = cliHarness(routes, { tty: true, answer: 'n' });
     expect((await no.run('rm', 'alice')).code).toBe(ExitCode.usage);
-    expect(no.prompts).toEqual(["Remove alice's sandbox and all its data? [y/N] "]);
+    expect(no.prompts).toEqual([
+      "Remove alice's sandbox and all its data, including their saved database and checkpoints (archives)? [y/N] ",
+    ]);
     expect(no.calls).toEqual([]);
-    const yes = harness(routes, { tty: true, answer: 'y' });
-    expect(await yes.run('rm', 'alice')).toMatchObject({ code: 0, stdout: "Removed alice's sandbox.\n" });
+    const yes = cliHarness(routes, { tty: true, answer: 'y' });
+    expect(await yes.run('rm', 'alice')).toMatchObject({ code: 0, stdout: "Removed alice's sandbox and saved databases.\n" });
   });
 
   it('reap on a TTY shows what it would reap first; --yes and --dry-run skip the question', async () => {
@@ -154,7 +75,7 @@ describe('sandboxctl', () => {
         reaped: [{ userId: 'alice', container: 'pgsbx-u-alice', reason: 'idle', idleMs: 700_000 }],
       },
     });
-    const tty = harness({ 'POST /api/admin/reap': reap }, { tty: true, answer: 'yes' });
+    const tty = cliHarness({ 'POST /api/admin/reap': reap }, { tty: true, answer: 'yes' });
     const r = await tty.run('reap', '--idle', '10m');
     expect(r.code).toBe(0);
     expect(tty.calls.map((c) => c.body)).toEqual([
@@ -165,13 +86,13 @@ describe('sandboxctl', () => {
       /^Would reap 1 sandbox \(dry run\):\n[\s\S]*^Reaped 1 sandbox:\nUSER +CONTAINER +REASON +IDLE\nalice +pgsbx-u-alice +idle +11m$/m,
     );
 
-    const dry = harness({ 'POST /api/admin/reap': reap });
+    const dry = cliHarness({ 'POST /api/admin/reap': reap });
     expect((await dry.run('reap', '--dry-run', '--idle', '0s')).code).toBe(0);
     expect(dry.calls.map((c) => c.body)).toEqual([{ dryRun: true, idle: '0ms' }]);
   });
 
   it('validates arguments before calling the controller (exit 2)', async () => {
-    const sut = harness({});
+    const sut = cliHarness({});
     for (const argv of [
       ['pool', 'set', '101'],
       ['pool', 'set', 'x'],
@@ -187,7 +108,7 @@ describe('sandboxctl', () => {
   });
 
   it('pool set sends the size; inspect and logs put the user in the path', async () => {
-    const sut = harness({
+    const sut = cliHarness({
       'PUT /api/admin/pool': (c) => ({ body: { target: (c.body as { size: number }).size, ready: 1, starting: 1, draining: false } }),
       'GET /api/admin/sandboxes/a%2Fb/logs': ok({ logs: 'LOG: ready\n' }),
     });
@@ -198,7 +119,7 @@ describe('sandboxctl', () => {
 
   it("logs shows a user's terminal escape sequences escaped, as text and as JSON", async () => {
     const logs = 'WARNING:  \u001b]0;pwned\u0007\u001b[2J\u009b31mhi\n\tdetail\n';
-    const sut = harness({ 'GET /api/admin/sandboxes/mallory/logs': ok({ logs }) });
+    const sut = cliHarness({ 'GET /api/admin/sandboxes/mallory/logs': ok({ logs }) });
     const text = (await sut.run('logs', 'mallory')).stdout;
     expect(text).toBe('WARNING:  \\x1b]0;pwned\\x07\\x1b[2J\\x9b31mhi\n\tdetail\n');
     const json = (await sut.run('logs', 'mallory', '--json')).stdout;
@@ -208,7 +129,7 @@ describe('sandboxctl', () => {
   });
 
   it('ends with one stderr line and the exit code of the failure', async () => {
-    const sut = harness({
+    const sut = cliHarness({
       'GET /api/admin/sandboxes/nobody': () => ({ status: 404, body: { statusCode: 404, message: 'User "nobody" has no sandbox.' } }),
     });
     expect(await sut.run('inspect', 'nobody')).toEqual({
@@ -220,21 +141,21 @@ describe('sandboxctl', () => {
 
   it('top draws --iterations frames, clearing the screen on a TTY, and stops on Ctrl+C', async () => {
     const routes = { 'GET /api/admin/stats': ok(stats), 'GET /api/admin/sandboxes': ok([sandbox('alice')]) };
-    const tty = harness(routes, { tty: true });
+    const tty = cliHarness(routes, { tty: true });
     const r = await tty.run('top', '--iterations', '3', '--interval', '1s');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\x1b[H\x1b[2J')).toHaveLength(4);
     expect(r.stdout).toMatch(/pool 12ms\/30ms, cold -\/- {3}reaps: idle 2/);
     expect(r.stdout).toMatch(/^alice /m);
 
-    const json = await harness(routes, { tty: true }).run('top', '--json', '--iterations', '2');
+    const json = await cliHarness(routes, { tty: true }).run('top', '--json', '--iterations', '2');
     const lines = json.stdout
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines).toEqual([1, 2].map(() => ({ at: '2026-01-01T12:00:00.000Z', stats, sandboxes: [sandbox('alice')] })));
 
-    const endless = harness(routes);
+    const endless = cliHarness(routes);
     const running = endless.run('top');
     setTimeout(() => endless.interrupt(), 20);
     const stopped = await running;
@@ -250,7 +171,7 @@ describe('sandboxctl', () => {
         if (!up) throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
         return { body };
       };
-    const sut = harness({ 'GET /api/admin/stats': down(stats), 'GET /api/admin/sandboxes': down([]) });
+    const sut = cliHarness({ 'GET /api/admin/stats': down(stats), 'GET /api/admin/sandboxes': down([]) });
     const r = await sut.run('top', '--iterations', '2');
     expect(r.code).toBe(ExitCode.unreachable);
     expect(r.stdout.match(/cannot reach the controller at http:\/\/ctl:3000 \(ECONNREFUSED\).*; retrying/g)).toHaveLength(2);
@@ -274,7 +195,7 @@ describe('sandboxctl', () => {
     it('dev login saves url and token 0600; later commands send that token to that URL only', async () => {
       const config = join(dir, 'sandboxctl', 'config.json');
       const env = { SANDBOXCTL_CONFIG: config, SANDBOXCTL_TOKEN: '' };
-      const sut = harness(authRoutes(true), { env });
+      const sut = cliHarness(authRoutes(true), { env });
       const r = await sut.run('login', '--user', 'ops');
       expect(r).toMatchObject({ code: 0, stderr: '' });
       expect(r.stdout).toBe(`Logged in to http://ctl:3000 as ops (role admin); token saved in ${config}.\n`);
@@ -291,7 +212,7 @@ describe('sandboxctl', () => {
 
     it('with dev login off it asks for --token (exit 4), and stores a --token it could verify', async () => {
       const env = { SANDBOXCTL_CONFIG: join(dir, 'c.json'), SANDBOXCTL_TOKEN: '' };
-      const sut = harness(authRoutes(false), { env });
+      const sut = cliHarness(authRoutes(false), { env });
       const off = await sut.run('login');
       expect(off.code).toBe(ExitCode.unauthorized);
       expect(off.stderr).toMatch(/dev login is off at http:\/\/ctl:3000: .*sandboxctl login --token <JWT>/);

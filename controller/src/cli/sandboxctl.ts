@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerFleetCommands } from './commands/fleet';
 import { registerSandboxCommands } from './commands/sandboxes';
+import { registerSavedCommands } from './commands/saved';
 import { registerSessionCommands } from './commands/session';
 import { registerTopCommand } from './commands/top';
 import { DEFAULT_URL } from './context';
@@ -13,7 +14,8 @@ import { cliVersion } from './version';
 export function buildProgram(io: CliIo): Command {
   const program = new Command('sandboxctl')
     .description(
-      "Operate a postgres-sandbox controller: list, inspect, reset, remove and reap users' sandboxes, size the warm pool, drain.",
+      "Operate a postgres-sandbox controller: list, inspect, reset, remove, reap, hibernate and wake users' sandboxes, " +
+        'see checkpoints and archive storage, size the warm pool, drain.',
     )
     .version(cliVersion(), '-V, --version', 'print the CLI version')
     .addOption(new Option('--url <url>', `controller URL (env SANDBOXCTL_URL, then the saved login, then ${DEFAULT_URL})`))
@@ -28,6 +30,7 @@ export function buildProgram(io: CliIo): Command {
     })
     .showHelpAfterError('(add --help for usage and examples)');
   registerSandboxCommands(program, io);
+  registerSavedCommands(program, io);
   registerFleetCommands(program, io);
   registerTopCommand(program, io);
   registerSessionCommands(program, io);
@@ -38,6 +41,7 @@ Examples:
   $ sandboxctl login                      # dev login: saves URL and an admin token
   $ sandboxctl ls --sort idle
   $ sandboxctl reap --idle 30m --dry-run
+  $ sandboxctl ls --all                   # hibernated users too
   $ SANDBOXCTL_URL=https://sandbox.example.com SANDBOXCTL_TOKEN=$JWT sandboxctl stats --json
 
 Config file: $SANDBOXCTL_CONFIG, or ~/.config/sandboxctl/config.json (written by "login", mode 0600).

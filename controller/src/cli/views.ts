@@ -1,6 +1,6 @@
 import { formatDuration } from '../common/duration';
 import type { FleetStats, Health, PoolStatus, ReapCandidate, SandboxDetail, SandboxView } from '@pgsbx/contract';
-import { formatAge, formatBytes, formatMs, formatPercent, keyValues, plural, table } from './format';
+import { Column, formatAge, formatBytes, formatMs, formatPercent, keyValues, plural, table } from './format';
 
 export const SORT_KEYS = ['user', 'idle', 'age', 'mem'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -24,29 +24,33 @@ export function sortSandboxes(list: SandboxView[], key: SortKey): SandboxView[] 
   return [...list].sort(cmp);
 }
 
+/** The columns of `ls`, and (with SAVED and SIZE after them) of `ls --all`. */
+export const SANDBOX_COLUMNS: Column[] = [
+  { header: 'USER' },
+  { header: 'CONTAINER' },
+  { header: 'STATE' },
+  { header: 'AGE', align: 'right' },
+  { header: 'IDLE', align: 'right' },
+  { header: 'MEM', align: 'right' },
+  { header: 'CPU', align: 'right' },
+  { header: 'SESSIONS' },
+];
+
+export function sandboxCells(s: SandboxView): string[] {
+  return [
+    s.user ?? '-',
+    s.containerId,
+    s.state,
+    formatAge(ageMs(s)),
+    formatAge(s.idleMs),
+    formatBytes(s.memoryBytes),
+    formatPercent(s.cpuPercent),
+    s.sessions.length ? s.sessions.join(',') : '-',
+  ];
+}
+
 export function sandboxTable(list: SandboxView[]): string {
-  return table(
-    [
-      'USER',
-      'CONTAINER',
-      'STATE',
-      { header: 'AGE', align: 'right' },
-      { header: 'IDLE', align: 'right' },
-      { header: 'MEM', align: 'right' },
-      { header: 'CPU', align: 'right' },
-      'SESSIONS',
-    ],
-    list.map((s) => [
-      s.user ?? '-',
-      s.containerId,
-      s.state,
-      formatAge(ageMs(s)),
-      formatAge(s.idleMs),
-      formatBytes(s.memoryBytes),
-      formatPercent(s.cpuPercent),
-      s.sessions.length ? s.sessions.join(',') : '-',
-    ]),
-  );
+  return table(SANDBOX_COLUMNS, list.map(sandboxCells));
 }
 
 export function inspectView(d: SandboxDetail): string {

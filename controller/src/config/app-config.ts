@@ -58,6 +58,8 @@ export class AppConfig {
   /** Controller shutdown hibernates every sandbox, for at most shutdownGraceMs (the rest are adopted next start). */
   hibernateOnShutdown!: boolean;
   shutdownGraceMs!: number;
+  /** A sandbox used since its last save is saved again after this long (0: off); what a lost container can lose. */
+  autosaveMs!: number;
   /** Longest a pg_dump or pg_restore may run before it is abandoned (the save or wake fails cleanly). */
   archiveTimeoutMs!: number;
 }
@@ -202,6 +204,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   c.hibernate = read('SANDBOX_HIBERNATE', 'on', bool);
   c.hibernateOnShutdown = read('SANDBOX_HIBERNATE_ON_SHUTDOWN', 'on', bool);
   c.shutdownGraceMs = read('SANDBOX_SHUTDOWN_GRACE', '30s', duration(0));
+  c.autosaveMs = read('SANDBOX_AUTOSAVE', '5m', (v) => (/^(0|off)$/i.test(v) ? 0 : duration(1000)(v)));
   c.archiveTimeoutMs = read('SANDBOX_ARCHIVE_TIMEOUT', '10m', duration(1000));
   if (errors.length) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
   return c;

@@ -38,9 +38,4 @@ export class MessageSizeGuard {
   get tripped(): boolean {
     return this.cut;
   }
-
-  release(): void {
-    this.connection.stream.off('data', this.onData);
-    this.connection.off('message', this.onMessage);
-  }
 }

@@ -7,7 +7,12 @@ import { SandboxConnection, ServerNotice, StatementLimits, StatementOutcome } fr
 
 /** A pg Client behind the SandboxConnection port; the only code that reaches into pg's internals. */
 export class PgSandboxConnection implements SandboxConnection {
-  constructor(private readonly client: Client) {}
+  /** For the connection's life, not per statement: four listeners fewer to add and remove per run. */
+  private readonly guard: MessageSizeGuard;
+
+  constructor(private readonly client: Client) {
+    this.guard = new MessageSizeGuard(client);
+  }
 
   get processId(): number {
     return (this.client as unknown as { processID?: number }).processID ?? 0;
@@ -15,14 +20,8 @@ export class PgSandboxConnection implements SandboxConnection {
 
   run(text: string, limits: StatementLimits): Promise<StatementOutcome> {
     const query = new StatementQuery(text, limits.maxRows, limits.budget);
-    const guard = new MessageSizeGuard(this.client);
-    try {
-      this.client.query(query);
-    } catch (e) {
-      guard.release();
-      throw e;
-    }
-    return query.done.then((o) => toOutcome(o, guard.tripped)).finally(() => guard.release());
+    this.client.query(query);
+    return query.done.then((o) => toOutcome(o, this.guard.tripped));
   }
 
   async query<R extends object = Record<string, unknown>>(text: string, params: unknown[]): Promise<R[]> {

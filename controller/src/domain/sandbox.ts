@@ -23,6 +23,8 @@ export class Sandbox {
   endedBecause?: string;
   /** Being saved for hibernation: new requests wait for the user's lock instead of using it. */
   hibernating = false;
+  /** When its database was last saved to (or restored from) the user's latest archive; autosave counts from it. */
+  lastSavedAt?: number;
   /** Set when this container's database was restored from an archive; the next exec reports it. */
   restored?: WakeReport;
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Autosave } from './autosave';
 import { BackgroundTasks } from './background-tasks';
 import { ContainerStarter } from './container-starter';
 import { CurrentImage } from './current-image';
@@ -25,6 +26,7 @@ import { WarmPool } from './warm-pool';
  */
 @Module({
   providers: [
+    Autosave,
     BackgroundTasks,
     ContainerStarter,
     CurrentImage,

@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { Sandbox } from '../domain/sandbox';
 import { userContainerName } from '../domain/sandbox-names';
 import { ContainerRuntime } from '../runtime/container-runtime';
+import { Autosave } from './autosave';
 import { BackgroundTasks } from './background-tasks';
 import { CurrentImage } from './current-image';
 import { DeathNotice, DeathNotices } from './death-notices';
@@ -55,6 +56,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly hibernation: Hibernation,
     private readonly usage: UsageRecorder,
     private readonly retention: ArchiveRetention,
+    private readonly autosave: Autosave,
     private readonly clock: Clock,
     private readonly log: JsonLogger,
   ) {}
@@ -316,6 +318,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!this.recovery.recovered) await this.recovery.recover();
       else await this.recovery.reconcile();
       await this.reaper.sweep();
+      await this.autosave.sweep();
       await this.image.refresh();
       this.pool.refill();
       await this.sweepArchives();

@@ -88,7 +88,28 @@ export class Hibernation {
     }
     const report = await this.restore(sb, userId, archive, 'wake');
     await this.control.setHibernated(userId, false);
+    sb.lastSavedAt = this.clock.now();
     return report;
+  }
+
+  /**
+   * Saves the running sandbox as the user's latest archive without stopping it (autosave): what
+   * a lost container (a dead node, an OOM) comes back from. Returns false when the save failed.
+   */
+  async autosave(sb: Sandbox): Promise<boolean> {
+    if (sb.gone || sb.hibernating || !sb.userId) return false;
+    const started = this.clock.now();
+    try {
+      const saved = await this.save(sb, sb.userId, 'hibernation', HIBERNATION_NAME);
+      sb.lastSavedAt = started;
+      this.observe('autosave', 'ok', started);
+      this.log.event('info', 'fleet', 'sandbox autosaved', { user: sb.userId, container: sb.name, bytes: saved.bytes });
+      return true;
+    } catch (e) {
+      this.observe('autosave', 'failed', started);
+      this.log.event('warn', 'fleet', 'autosave failed', { user: sb.userId, container: sb.name, error: (e as Error).message });
+      return false;
+    }
   }
 
   /** Restores a checkpoint into `sb`, a fresh container (reset to a checkpoint). */

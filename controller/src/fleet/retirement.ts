@@ -5,6 +5,7 @@ import { warnOnFailure } from '../common/log-failure';
 import { AppConfig } from '../config/app-config';
 import { Sandbox } from '../domain/sandbox';
 import { ContainerRuntime } from '../runtime/container-runtime';
+import { ControlStore } from '../control/control-store';
 import { BackgroundTasks } from './background-tasks';
 import { DeathNotices } from './death-notices';
 import { FleetStats } from './fleet-stats';
@@ -23,6 +24,7 @@ export class Retirement {
     private readonly deaths: DeathNotices,
     private readonly stats: FleetStats,
     private readonly background: BackgroundTasks,
+    private readonly control: ControlStore,
     private readonly clock: Clock,
     private readonly log: JsonLogger,
   ) {}
@@ -64,8 +66,21 @@ export class Retirement {
     this.registry.unregister(sb);
     this.background.track(
       this.lock
-        .run(sb.name, () => this.retire(sb.containerId, undefined, 'died'))
+        .run(sb.name, async () => {
+          await this.comeBackFromArchive(sb.userId);
+          await this.retire(sb.containerId, undefined, 'died');
+        })
         .catch(warnOnFailure(this.log, 'fleet', 'retiring a dead sandbox failed', { container: sb.name })),
     );
+  }
+
+  /**
+   * A user who has a latest archive (autosave, or the hibernation they last woke from) gets it
+   * back in their next container: marked hibernated, so the next request wakes it. Losing work
+   * since that save beats losing everything (docs/HIBERNATION.md, "Lost containers").
+   */
+  private async comeBackFromArchive(userId: string | undefined): Promise<void> {
+    if (!userId || !this.config.hibernate) return;
+    if (await this.control.archive(userId, 'hibernation', 'latest')) await this.control.setHibernated(userId, true);
   }
 }

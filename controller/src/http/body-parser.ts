@@ -3,23 +3,32 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isUtf8 } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
 import { MAX_JSON_DEPTH, jsonDeeperThan } from './json-depth';
+import { readPlainJson } from './plain-json-body';
+
+interface BodyError {
+  status?: number;
+  type?: string;
+  message?: string;
+}
 
 /**
  * express.json with its failures (too large, malformed, wrong charset, nested deeper than
  * MAX_JSON_DEPTH, checked before parsing) answered as our JSON error shape: body-parser's errors
- * happen before Nest's routing and would otherwise be HTML.
+ * happen before Nest's routing and would otherwise be HTML. The common case (plain UTF-8 JSON
+ * with a Content-Length within the limit) is read by readPlainJson, with the same checks and
+ * errors, for a fraction of body-parser's cost; everything else still goes through body-parser.
  */
 export function jsonBody(limitBytes: number, tooLargeHint = 'send less SQL at a time'): RequestHandler {
   const parse = json({
     limit: limitBytes,
     strict: true,
     verify: (_req, _res, buf) => {
-      if (!isUtf8(buf)) throw Object.assign(new Error('not UTF-8'), { status: 400, type: 'encoding.invalid' });
-      if (jsonDeeperThan(buf, MAX_JSON_DEPTH)) throw Object.assign(new Error('too deep'), { status: 400, type: 'entity.too.deep' });
+      const problem = bodyProblem(buf);
+      if (problem) throw Object.assign(new Error(problem.message), problem);
     },
   });
-  return (req: Request, res: Response, next: NextFunction) =>
-    parse(req, res, (err?: { status?: number; type?: string; message?: string }) => {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const done = (err?: BodyError) => {
       if (!err) return next();
       const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
       const message =
@@ -33,5 +42,14 @@ export function jsonBody(limitBytes: number, tooLargeHint = 'send less SQL at a 
                 ? `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; no request needs that.`
                 : `The request body could not be read (${err.message ?? err.type}).`;
       res.status(status).json({ statusCode: status, error: STATUS_CODES[status], message });
-    });
+    };
+    if (!readPlainJson(req, limitBytes, bodyProblem, done)) parse(req, res, done);
+  };
+}
+
+/** What is wrong with a body's bytes before they are parsed, if anything. */
+function bodyProblem(buf: Buffer): Required<BodyError> | undefined {
+  if (!isUtf8(buf)) return { status: 400, type: 'encoding.invalid', message: 'not UTF-8' };
+  if (jsonDeeperThan(buf, MAX_JSON_DEPTH)) return { status: 400, type: 'entity.too.deep', message: 'too deep' };
+  return undefined;
 }

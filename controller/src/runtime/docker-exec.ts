@@ -21,22 +21,32 @@ export async function dockerExec(docker: Docker, id: string, argv: string[], opt
   const demux = new FrameSplitter(opts.stdout, (chunk) => {
     if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8').slice(0, MAX_STDERR - stderr.length);
   });
-  try {
-    const sending = opts.stdin
-      ? pipeline(
-          opts.stdin,
-          new Writable({
-            write: (c: Buffer, _e, cb) => (stream.write(c) ? cb() : stream.once('drain', () => cb())),
-            final: (cb) => (stream.end(), cb()),
-          }),
+  const feeder = opts.stdin
+    ? new Writable({
+        write: (c: Buffer, _e, cb) => (stream.write(c) ? cb() : stream.once('drain', () => cb())),
+        final: (cb) => (stream.end(), cb()),
+      })
+    : undefined;
+  // The command may end before reading all of stdin (an error, or pg_restore -l, which reads only
+  // the start): its stdin then breaks; that is the command's business, reported by its exit code.
+  const sent =
+    opts.stdin && feeder
+      ? pipeline(opts.stdin, feeder).then(
+          () => undefined,
+          (e: Error) => e,
         )
-      : Promise.resolve();
-    // The command may end before reading all of stdin (an error): its stdin then breaks; that is
-    // the command's failure, reported by its exit code, not ours.
-    const sent = sending.catch((e: Error) => e);
-    await pipeline(stream, demux);
-    // Output ended, so the command has: stop feeding it (pg_restore -l reads only the start).
-    if (opts.stdin && !opts.stdin.readableEnded) opts.stdin.destroy();
+      : Promise.resolve(undefined);
+  try {
+    try {
+      await pipeline(stream, demux);
+    } finally {
+      // Output ended (or broke), so the command has: stop feeding it whatever state the feed is in.
+      // A last write may wait for a 'drain' that never comes once Docker closed the connection.
+      if (feeder && !feeder.writableFinished) {
+        opts.stdin?.destroy();
+        feeder.destroy();
+      }
+    }
     const sendError = await sent;
     const { ExitCode } = await exec.inspect();
     if (ExitCode === null && sendError instanceof Error) throw sendError;

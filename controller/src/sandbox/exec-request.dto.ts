@@ -17,6 +17,18 @@ export class ExecRequestDto {
   session?: string;
 }
 
+/**
+ * ExecRequestDto's rules as plain comparisons, for QuickValidationPipe: true only for a plain
+ * object with a string `sql`, at most a `session` that is a valid name, and nothing else.
+ * Everything else (null session included) goes through class-validator. The spec keeps it in step.
+ */
+export function isPlainExecRequest(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const k in v) if (k !== 'sql' && k !== 'session') return false;
+  const { sql, session } = v as Record<string, unknown>;
+  return typeof sql === 'string' && (session === undefined || (typeof session === 'string' && SESSION_NAME.test(session)));
+}
+
 @ApiSchema({ name: 'SessionRequest' })
 export class SessionRequestDto {
   @ApiPropertyOptional({ pattern: SESSION_NAME.source, default: 'main', description: 'The SQL session (its own connection) to run on.' })

@@ -1,6 +1,6 @@
 import { JsonText } from '../common/json-text';
 import { Writable } from 'node:stream';
-import { JsonChunks, writeJson } from './result-writer';
+import { CHUNK_CHARS, JsonChunks, smallPlainJson, writeJson } from './result-writer';
 
 function chunksOf(value: unknown, chunkChars?: number): string[] {
   const c = new JsonChunks(value, chunkChars);
@@ -96,6 +96,24 @@ describe(JsonChunks.name, () => {
   });
 });
 
+describe(smallPlainJson.name, () => {
+  it('is JSON.stringify for small plain values', () => {
+    const v = [{ statement: 'select 1', rows: [{ a: 1, b: null, c: 'é', d: undefined, e: [true, NaN] }], fields: [], durationMs: 0.2 }];
+    expect(smallPlainJson(v, CHUNK_CHARS)).toBe(JSON.stringify(v));
+  });
+
+  it.each([
+    ['json text', [{ j: new JsonText('{"n": 1.000000000000000000001}') }]],
+    ['a toJSON', [{ t: { toJSON: () => 'x' } }]],
+    ['a Date', [{ d: new Date(0) }]],
+    ['a function', [{ f: () => 1 }]],
+    ['a BigInt', [{ n: BigInt(1) }]],
+    ['more than the limit', [{ s: 'x'.repeat(100) }]],
+  ])('leaves %s to the chunked walk', (_what, v) => {
+    expect(smallPlainJson(v, 64)).toBeUndefined();
+  });
+});
+
 describe(writeJson.name, () => {
   const value = [{ rows: Array.from({ length: 3000 }, (_, i) => ({ i, v: `row ${i} ✓`.repeat(20) })) }, { big: '𝄞'.repeat(100_000) }];
 
@@ -136,6 +154,16 @@ describe(writeJson.name, () => {
     await expect(writeJson(sink, bad, 1024)).rejects.toThrow(TypeError);
     expect(got.length).toBeGreaterThan(0);
     expect(sink.destroyed).toBe(true);
+  });
+
+  it('sends an answer that fits in one chunk in one write, with its Content-Length', async () => {
+    const { sink, got } = slowSink();
+    const headers: Record<string, number> = {};
+    const res = Object.assign(sink, { setHeader: (k: string, v: number) => (headers[k] = v) });
+    const small = [{ statement: 'select 1', rows: [{ '?column?': 1, s: 'é' }] }];
+    await expect(writeJson(res, small)).resolves.toBe(true);
+    expect(got).toEqual([JSON.stringify(small)]);
+    expect(headers['Content-Length']).toBe(Buffer.byteLength(JSON.stringify(small)));
   });
 
   it('writes nothing when the value fails before the first byte, so an error body can still be sent', async () => {

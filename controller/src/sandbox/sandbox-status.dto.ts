@@ -33,6 +33,12 @@ export class SandboxLimitsDto implements SandboxLimits {
   archiveMaxBytes!: number;
 }
 
+@ApiSchema({ name: 'Restored' })
+export class RestoredDto extends SavedDatabaseDto {
+  @ApiProperty()
+  ms!: number;
+}
+
 @ApiSchema({ name: 'SandboxStatus' })
 export class SandboxStatusDto implements SandboxStatus {
   @ApiProperty()
@@ -58,6 +64,9 @@ export class SandboxStatusDto implements SandboxStatus {
 
   @ApiPropertyOptional({ type: WakeProgressDto, description: 'While waking: the restore under way.' })
   waking?: WakeProgressDto;
+
+  @ApiPropertyOptional({ type: RestoredDto, description: 'On the answer of a wake: what was restored, and how long it took.' })
+  restored?: RestoredDto;
 
   @ApiProperty({ type: [String], description: 'The open SQL sessions ("main", …).' })
   sessions!: string[];

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { BadRequestException } from '@nestjs/common';
 import type { Checkpoint, CheckpointList, SandboxStatus } from '@pgsbx/contract';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -31,7 +31,7 @@ export class SavedDatabaseController {
 
   @Post('checkpoints')
   @HttpCode(201)
-  @ApiOkResponse({ type: CheckpointDto })
+  @ApiCreatedResponse({ type: CheckpointDto })
   save(@CurrentUser() user: AuthUser, @Body() body: CheckpointRequestDto): Promise<Checkpoint> {
     return this.sandboxes.saveCheckpoint(user.userId, body.name);
   }

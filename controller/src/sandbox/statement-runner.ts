@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Notice, SandboxResult, SqlStatement, requestPosition } from '@pgsbx/contract';
+import { Notice, RowsResult, SandboxResult, SqlStatement, requestPosition } from '@pgsbx/contract';
 import { JsonLogger } from '../common/json-logger';
 import { warnOnFailure } from '../common/log-failure';
 import { AppConfig } from '../config/app-config';
@@ -18,6 +18,9 @@ import { StopMessages } from './stop-messages';
  * a user who switched it off, or a statement that ignores it.
  */
 const WATCHDOG_SLACK_MS = 500;
+
+/** Commands whose tag counts rows returned, not rows changed: no affectedRows. */
+const ROW_COMMANDS = new Set(['SELECT', 'FETCH', 'MOVE', 'SHOW']);
 
 /** Notices kept per statement; the rest are counted. */
 export const MAX_NOTICES = 100;
@@ -143,17 +146,18 @@ export class StatementRunner {
           durationMs,
         });
       }
-      const countsRows = o.command !== undefined && !['SELECT', 'FETCH', 'MOVE', 'SHOW'].includes(o.command);
-      return clean({
-        statement: stmt.text,
-        command: o.command,
-        rows: o.rows,
-        fields: o.fields,
-        affectedRows: countsRows ? o.count : undefined,
-        truncated: o.truncated || undefined,
-        notices: notices.length ? notices : undefined,
-        durationMs,
-      });
+      // Built field by field in the documented order rather than through clean(): deleting
+      // fields turns an object into a slow dictionary, and this is every statement's answer.
+      const countsRows = o.command !== undefined && !ROW_COMMANDS.has(o.command);
+      const result = { statement: stmt.text } as RowsResult; // the required fields follow
+      if (o.command !== undefined) result.command = o.command;
+      result.rows = o.rows;
+      result.fields = o.fields;
+      if (countsRows && o.count !== undefined) result.affectedRows = o.count;
+      if (o.truncated) result.truncated = true;
+      if (notices.length) result.notices = notices;
+      result.durationMs = durationMs;
+      return result;
     } finally {
       watchdog?.disarm();
       session.watchdog = undefined;

@@ -77,6 +77,7 @@ export class FakeRuntime extends ContainerRuntime {
     stdin,
   ) => {
     if (argv.length === 1 && argv[0] === 'cat') return { stdout: stdin, exitCode: 0 };
+    if (argv[0] === 'head' && argv[1] === '-c') return { stdout: stdin.subarray(0, Number(argv[2])), exitCode: 0 };
     // The image's Postgres tools, as the fleet's hibernation uses them (sandbox-archiver.ts).
     if (argv[0].endsWith('/pg_dump')) return { stdout: Buffer.from(`PGDMP fake dump of ${_id}`), exitCode: 0 };
     if (argv[0].endsWith('/pg_restore') && argv.includes('-l')) {

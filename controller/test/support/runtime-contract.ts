@@ -107,6 +107,20 @@ export function describeRuntimeContract(what: string, setUp: () => Promise<Runti
       await expect(sut.runtime.exec('0123456789ab-missing', ['cat'])).rejects.toBeInstanceOf(ContainerNotFoundError);
     });
 
+    it('a command that stops reading stdin early ends the exec cleanly, big or small input (no hang)', async () => {
+      const a = await sut.runtime.inspect(spec('a').name);
+      for (const size of [16, 4096, 70_000, 2 * 1024 * 1024]) {
+        for (let i = 0; i < 5; i++) {
+          const out: Buffer[] = [];
+          const sink = new PassThrough();
+          sink.on('data', (c: Buffer) => out.push(c));
+          const res = await sut.runtime.exec(a!.id, ['head', '-c', '8'], { stdin: Readable.from([randomBytes(size)]), stdout: sink });
+          expect(res.exitCode).toBe(0);
+          expect(Buffer.concat(out).length).toBe(8);
+        }
+      }
+    });
+
     it('removes: gone from inspect, list and stats; removing again is no error', async () => {
       const a = await sut.runtime.inspect(spec('a').name);
       await sut.runtime.remove(a!.id);

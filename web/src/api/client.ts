@@ -1,4 +1,4 @@
-import type { ApiErrorBody, Me, Role, SandboxActivity, SandboxResult, SandboxStatus } from './types';
+import type { ApiErrorBody, Checkpoint, CheckpointList, Me, Role, SandboxActivity, SandboxResult, SandboxStatus } from './types';
 import { BackendError } from '../backends/backend';
 
 const TOKEN_KEY = 'pgsbx.token';
@@ -47,9 +47,27 @@ export class ApiClient {
     return (await this.call<{ cancelled: boolean }>('POST', '/api/sandbox/cancel', { session })).body;
   }
 
-  async exec(sql: string, session: string): Promise<{ results: SandboxResult[]; replaced?: string }> {
+  async exec(sql: string, session: string): Promise<{ results: SandboxResult[]; replaced?: string; restored?: string }> {
     const { body, headers } = await this.call<SandboxResult[]>('POST', '/api/sandbox/exec', { sql, session });
-    return { results: body, replaced: headers.get('X-Sandbox-Replaced') ?? undefined };
+    const restored = headers.get('X-Sandbox-Restored') ?? undefined;
+    return { results: body, replaced: headers.get('X-Sandbox-Replaced') ?? undefined, restored };
+  }
+
+  async checkpoints(): Promise<CheckpointList> {
+    return (await this.call<CheckpointList>('GET', '/api/sandbox/checkpoints')).body;
+  }
+
+  async saveCheckpoint(name: string): Promise<Checkpoint> {
+    return (await this.call<Checkpoint>('POST', '/api/sandbox/checkpoints', { name })).body;
+  }
+
+  async deleteCheckpoint(name: string): Promise<void> {
+    await this.call<void>('DELETE', `/api/sandbox/checkpoints/${encodeURIComponent(name)}`);
+  }
+
+  /** Replaces the database with the checkpoint's (a fresh container it is restored into). */
+  async resetTo(checkpoint: string): Promise<SandboxStatus> {
+    return (await this.call<SandboxStatus>('POST', '/api/sandbox/reset', { checkpoint })).body;
   }
 
   /** Any JSON route (the notebooks API in api/notebooks-api.ts), with extra headers such as If-Match. */

@@ -12,6 +12,8 @@ export type {
   SandboxStatus,
   SandboxState,
   SandboxLimits,
+  Checkpoint,
+  CheckpointList,
   SandboxActivity,
   SessionActivity,
   Role,

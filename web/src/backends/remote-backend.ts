@@ -8,11 +8,14 @@ export class RemoteBackend implements Backend {
     private readonly api: ApiClient,
     /** Told after each call (the status bar refreshes); not awaited, and it handles its own failures. */
     private readonly onActivity: () => void | Promise<void> = () => undefined,
+    /** Told the X-Sandbox-Restored header when a run woke the user's saved database first. */
+    private readonly onRestored: (header: string) => void = () => undefined,
   ) {}
 
   async exec(sql: string, session: string): Promise<ExecOutcome> {
     try {
-      const { results, replaced } = await this.api.exec(sql, session);
+      const { results, replaced, restored } = await this.api.exec(sql, session);
+      if (restored) this.onRestored(restored);
       if (!replaced) return { results };
       // The controller also puts the reason in the first statement's notices: show it once, as a banner.
       const first = results[0];

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { SchemaTree as Tree, TableInfo } from '../sql/schema';
 import { isEmptyTree, KIND_LABEL } from '../sql/schema';
 
@@ -10,9 +10,11 @@ interface Props {
   onRefresh: () => void;
   onReset: () => void;
   resetting: boolean;
+  /** More database actions beside Reset (checkpoints on Real Postgres). */
+  children?: ReactNode;
 }
 
-export function SchemaTree({ tree, loading, error, backendLabel, onRefresh, onReset, resetting }: Props) {
+export function SchemaTree({ tree, loading, error, backendLabel, onRefresh, onReset, resetting, children }: Props) {
   const [confirm, setConfirm] = useState(false);
   return (
     <aside className="sidebar" data-testid="schema-tree">
@@ -83,6 +85,7 @@ export function SchemaTree({ tree, loading, error, backendLabel, onRefresh, onRe
             {resetting ? 'Resetting…' : 'Reset database'}
           </button>
         )}
+        {children}
       </div>
     </aside>
   );

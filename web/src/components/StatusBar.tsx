@@ -3,6 +3,7 @@ import type { SandboxStatus } from '../api/types';
 import type { Mode } from '../notebook/store';
 import type { PgliteStart } from '../backends/pglite-backend';
 import type { StatusMessage } from '../hooks/status-message';
+import { SavedDatabaseState } from './SavedDatabaseState';
 
 interface Props {
   mode: Mode;
@@ -105,7 +106,8 @@ function RemoteState({ status, busy }: { status: SandboxStatus | null; busy: boo
     return () => clearInterval(t);
   }, []);
   if (!status) return <span className="state muted">connecting…</span>;
-  const state = busy ? 'busy' : status.state;
+  // A run waiting for its database to be restored shows the restore, not "busy".
+  const state = busy && status.state !== 'waking' ? 'busy' : status.state;
   const labels: Record<SandboxStatus['state'], string> = {
     none: 'no sandbox yet (starts on first run)',
     starting: 'starting…',
@@ -126,6 +128,7 @@ function RemoteState({ status, busy }: { status: SandboxStatus | null; busy: boo
     <span className="state" data-testid="sandbox-state" data-state={state}>
       <Dot kind={state} />
       {label}
+      <SavedDatabaseState status={status} now={now} />
       {expiry && <span className="muted"> · {expiry}</span>}
       {status.container && (
         <span className="muted small container-name" title={status.container}>

@@ -4,6 +4,7 @@ import type { Backend } from '../backends/backend';
 import { PgliteBackend, type PgliteStart } from '../backends/pglite-backend';
 import { RemoteBackend } from '../backends/remote-backend';
 import type { Mode } from '../notebook/store';
+import { parseRestored, restoredMessage } from './saved-text';
 import type { Notify } from './status-message';
 
 /**
@@ -43,7 +44,14 @@ export function useBackends(
     if (pgliteRef.current) watchStart(pgliteRef.current);
   }, [watchStart]);
 
-  const remote = useMemo(() => new RemoteBackend(api, onRemoteActivity), [api, onRemoteActivity]);
+  const onRestored = useCallback(
+    (header: string) => {
+      const r = parseRestored(header);
+      if (r) notify({ kind: 'info', text: restoredMessage(r, Date.now()) });
+    },
+    [notify],
+  );
+  const remote = useMemo(() => new RemoteBackend(api, onRemoteActivity, onRestored), [api, onRemoteActivity, onRestored]);
   const backendFor = useCallback((m: Mode): Backend => (m === 'remote' ? remote : pglite()), [remote, pglite]);
 
   useEffect(() => {

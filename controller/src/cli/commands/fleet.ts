@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { formatDuration } from '../../common/duration';
-import type { FleetStats, PoolStatus, ReapResult } from '@pgsbx/contract';
+import type { DrainResult, FleetStats, PoolStatus, ReapResult } from '@pgsbx/contract';
 import { confirm, requireConfirmable } from '../confirm';
 import { parseDurationArg, parseIntArg } from '../context';
 import type { CliIo } from '../io';
@@ -57,15 +57,25 @@ export function registerFleetCommands(program: Command, io: CliIo): void {
   const drain = program
     .command('drain')
     .description('stop giving out new sandboxes (and resets) before maintenance; running ones keep working')
+    .option('--hibernate', 'also save and stop every idle sandbox now (busy ones keep running); users get their data back after undrain')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', "print the API's JSON");
-  examples(drain, 'sandboxctl drain --yes && sandboxctl ls --state busy', 'sandboxctl undrain');
-  act<{ yes?: boolean; json?: boolean }>(io, drain, async (ctx, _args, opts) => {
-    await confirm(io, opts.yes, 'drain the fleet', 'Drain the fleet? New users and resets get 503 until "sandboxctl undrain".');
-    const res = await ctx.client().post<PoolStatus>('/api/admin/drain');
-    ctx.out(
-      opts.json ? res.text : `Draining: new sandboxes and resets are refused until "sandboxctl undrain". Pool: ${poolLine(res.body)}.`,
-    );
+  examples(
+    drain,
+    'sandboxctl drain --yes && sandboxctl ls --state busy',
+    'sandboxctl drain --hibernate --yes --timeout 10m   # before an upgrade',
+    'sandboxctl undrain',
+  );
+  act<{ hibernate?: boolean; yes?: boolean; json?: boolean }>(io, drain, async (ctx, _args, opts) => {
+    const question = opts.hibernate
+      ? 'Drain the fleet and hibernate every idle sandbox? Their databases are saved and their containers removed; ' +
+        'new users, wakes and resets get 503 until "sandboxctl undrain".'
+      : 'Drain the fleet? New users and resets get 503 until "sandboxctl undrain".';
+    await confirm(io, opts.yes, 'drain the fleet', question);
+    const res = await ctx.client().post<DrainResult>('/api/admin/drain', opts.hibernate ? { hibernate: true } : {});
+    if (opts.json) return ctx.out(res.text);
+    const saved = res.body.hibernated === undefined ? '' : ` Hibernated ${plural(res.body.hibernated, 'idle sandbox', 'idle sandboxes')}.`;
+    ctx.out(`Draining: new sandboxes and resets are refused until "sandboxctl undrain".${saved} Pool: ${poolLine(res.body)}.`);
   });
 
   const undrain = program
