@@ -12,3 +12,4 @@ export * from './admin';
 export * from './health';
 export * from './api-error';
 export * from './sql-split';
+export * from './notebooks';

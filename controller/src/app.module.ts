@@ -17,6 +17,7 @@ import { PgSandboxConnector } from './database/pg-sandbox-connector';
 import { SandboxConnector } from './database/sandbox-connector';
 import { FleetModule } from './fleet/fleet.module';
 import { HealthModule } from './health/health.module';
+import { NotebooksModule } from './notebooks/notebooks.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { ExecRequestDto, isPlainExecRequest } from './sandbox/exec-request.dto';
 import { SandboxModule } from './sandbox/sandbox.module';
@@ -59,7 +60,18 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [coreModule, ControlModule, ArchiveModule, AuthModule, FleetModule, SandboxModule, AdminModule, HealthModule, OpenApiModule],
+      imports: [
+        coreModule,
+        ControlModule,
+        ArchiveModule,
+        AuthModule,
+        FleetModule,
+        SandboxModule,
+        AdminModule,
+        HealthModule,
+        NotebooksModule,
+        OpenApiModule,
+      ],
       providers: [
         {
           provide: APP_PIPE,

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { AppModule } from './app.module';
 import { hostCheck } from './auth/host-check';
 import { jsonBody } from './http/body-parser';
+import { NOTEBOOK_BODY_BYTES } from './notebooks/notebook-limits';
 import { cacheControlFor, precompressed } from './http/precompressed';
 import { requestLogging } from './http/request-logging.middleware';
 import { logCrashes } from './common/crash-log';
@@ -27,6 +28,8 @@ export async function createApp(
   app.use(requestLogging(logger));
   // Before anything reads the request: with dev login on, a foreign Host could mint admin tokens.
   if (config.devLogin) app.use(hostCheck(config.allowedHosts));
+  // Notebooks carry more than SQL (content up to 1 MiB, a share's results): their own, larger bound.
+  app.use(['/api/notebooks', '/api/shared'], jsonBody(NOTEBOOK_BODY_BYTES, 'a notebook holds at most 1 MiB, a share 4 MiB'));
   app.use(jsonBody(config.maxSqlBytes * 2 + 4096));
   app.disable('x-powered-by');
   // Results are never cached by clients; hashing every response body for an ETag is wasted CPU.

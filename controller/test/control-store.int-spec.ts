@@ -1,5 +1,6 @@
 import { JsonLogger } from '../src/common/json-logger';
 import { ControlStore, ControlStoreUnavailableError } from '../src/control/control-store';
+import { CONTROL_MIGRATIONS } from '../src/control/pg-control-migrations';
 import { PgControlStore } from '../src/control/pg-control-store';
 import { describeControlStoreContract } from './support/control-store-contract';
 import { sharedControlPsql, testControlDatabaseName, testControlDatabaseUrl } from './support/control-database';
@@ -27,8 +28,8 @@ describe('PgControlStore migrations', () => {
       await a.recordUse('mig', new Date());
       expect(await b.user('mig')).toMatchObject({ userId: 'mig' });
       const db = testControlDatabaseName(prefix);
-      const rows = sharedControlPsql(db, 'select id from pgsbx_control.control_migrations');
-      expect(rows.split('\n')).toEqual(['1']);
+      const rows = sharedControlPsql(db, 'select id from pgsbx_control.control_migrations order by id');
+      expect(rows.split('\n')).toEqual(CONTROL_MIGRATIONS.map((m) => String(m.id)));
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

@@ -25,10 +25,17 @@ describe('OpenAPI document (real Docker)', () => {
     const res = await h.request('GET', '/api/openapi.json');
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.body.openapi).toMatch(/^3\./);
-    // Saving a checkpoint answers 201 with it.
-    expect(api.undocumented('200').sort()).toEqual(['GET /metrics', 'POST /api/sandbox/checkpoints']);
+    // Saving a checkpoint, creating, duplicating and forking a notebook answer 201.
+    expect(api.undocumented('200').sort()).toEqual([
+      'GET /metrics',
+      'POST /api/notebooks',
+      'POST /api/notebooks/{id}/duplicate',
+      'POST /api/sandbox/checkpoints',
+      'POST /api/shared/{token}/fork',
+    ]);
     expect(api.undocumented('201')).toContain('GET /metrics');
     expect(api.undocumented('201')).not.toContain('POST /api/sandbox/checkpoints');
+    expect(api.undocumented('201')).not.toContain('POST /api/notebooks');
     expect(api.undocumented('default')).toEqual([]);
     expect(Object.keys(res.body.paths)).toEqual(
       expect.arrayContaining(['/api/sandbox/exec', '/api/sandbox', '/api/sandbox/activity', '/api/admin/sandboxes']),

@@ -134,6 +134,7 @@ describe('notebook in the browser', () => {
       mimeType: 'application/sql',
       buffer: Buffer.from('-- %% cell\nselect 1;\n\n-- %% cell\nselect 2;\n\n-- %% cell\nselect 3;\n\n-- %% cell\nselect 4;\n'),
     });
+    await page.getByTestId('confirm-ok').click(); // Import asks before it replaces the cells
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=cell]').length === 4);
     assert.match(await cell(2).locator('.cm-content').textContent(), /select 3;/);
     // move and delete

@@ -220,6 +220,7 @@ describe('results, plans, locks and the editor in the browser', () => {
     assert.match(file.text, /-- %% \[markdown\]\n-- # Sales notes\n--\n-- See \*the\* `big` table\.\n/);
     // back in: the text cell is a text cell again
     await page.getByTestId('import-input').setInputFiles({ name: 'back.sql', mimeType: 'application/sql', buffer: Buffer.from(file.text) });
+    await page.getByTestId('confirm-ok').click(); // Import asks before it replaces the cells
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=cell]').length === n, before + 1);
     assert.equal(await cell(before).getAttribute('data-kind'), 'markdown');
     assert.equal(await cell(before).getByTestId('markdown-rendered').locator('h1').textContent(), 'Sales notes');
@@ -236,6 +237,7 @@ describe('results, plans, locks and the editor in the browser', () => {
       mimeType: 'application/sql',
       buffer: Buffer.from('-- %% cell\nselect 1 as one;\n\n-- %% cell\nselect 2 as two;\n'),
     });
+    await page.getByTestId('confirm-ok').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=cell]').length === 2);
     await cell(0).locator('.cm-content').click();
     await page.keyboard.press('Shift+Enter');

@@ -2,9 +2,11 @@ import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { cancelCostText } from './backends/pglite-backend';
 import { ApiClient } from './api/client';
 import { Account } from './components/Account';
+import { ConfirmDialog } from './components/ConfirmDialog';
 import { Checkpoints } from './components/Checkpoints';
 import { HistoryPanel } from './components/HistoryPanel';
 import { NotebookActions } from './components/NotebookActions';
+import { NotebookMenu } from './components/NotebookMenu';
 import { SchemaTree } from './components/SchemaTree';
 import { ShortcutsSheet } from './components/ShortcutsSheet';
 import { StatusBar } from './components/StatusBar';
@@ -13,12 +15,15 @@ import { useAuth } from './hooks/use-auth';
 import { useBackendMode } from './hooks/use-backend-mode';
 import { useBackends } from './hooks/use-backends';
 import { useCellRunner } from './hooks/use-cell-runner';
+import { useConfirm } from './hooks/use-confirm';
 import { useCheckpoints } from './hooks/use-checkpoints';
 import { useDatabaseReset } from './hooks/use-database-reset';
 import { useModeSwitch } from './hooks/use-mode-switch';
 import { useNotebookCells } from './hooks/use-notebook-cells';
 import { useNotebookFile } from './hooks/use-notebook-file';
 import { useSandboxStatus } from './hooks/use-sandbox-status';
+import { useSavedNotebooks } from './hooks/use-saved-notebooks';
+import { useSharedLink } from './hooks/use-shared-link';
 import { useQueryHistory } from './hooks/use-query-history';
 import { useSchemaTree } from './hooks/use-schema-tree';
 import { useWakeWatch } from './hooks/use-wake-watch';
@@ -31,9 +36,12 @@ import { formatSql } from './notebook/format-sql';
 import { LOCAL_NOTEBOOK } from './notebook/query-history';
 import './theme.css';
 import './notebook-extras.css';
+import './notebooks.css';
 
 // markdown-it comes with the first text cell, not with every page load.
 const MarkdownCell = lazy(() => import('./notebook/MarkdownCell'));
+// Only a page opened from a share link needs the read-only view.
+const SharedNotebookView = lazy(() => import('./components/SharedNotebookView'));
 
 /** The notebook page: the state lives in hooks (src/hooks/), wired together here in dependency order. */
 export function App() {
@@ -82,6 +90,7 @@ export function App() {
     handleAuthFailure: modeSwitch.handleAuthFailure,
     notify,
   });
+  const confirmDialog = useConfirm();
   const remoteActive = mode === 'remote' && activeReady;
   useWakeWatch(api, runner.remoteBusy, sandbox.setStatus);
   const checkpoints = useCheckpoints({
@@ -98,11 +107,24 @@ export function App() {
     currentCells: notebook.currentCells,
     replaceCells: notebook.replace,
     clearRuns: runner.clearRuns,
+    confirm: confirmDialog.confirm,
     notify,
   });
+  const saved = useSavedNotebooks({
+    api,
+    userId: auth.me?.userId ?? null,
+    cells: notebook.cells,
+    currentCells: notebook.currentCells,
+    replaceCells: notebook.replace,
+    runs: runner.runs,
+    clearRuns: runner.clearRuns,
+    confirm: confirmDialog.confirm,
+    notify,
+  });
+  const sharedLink = useSharedLink();
 
   const activity = useSessionActivity(api, runner.runs, mode === 'remote' && remoteAllowed);
-  const history = useQueryHistory(LOCAL_NOTEBOOK, runner.runs);
+  const history = useQueryHistory(saved.open?.id ?? LOCAL_NOTEBOOK, runner.runs);
   const [historyOpen, setHistoryOpen] = useState(false);
   const theme = useTheme();
   const shortcuts = useShortcutsSheet();
@@ -163,15 +185,35 @@ export function App() {
         <h1>
           <span className="logo">▚</span> Postgres sandbox
         </h1>
-        <NotebookActions
-          onRunAll={() => void runner.runAll()}
-          onAddCell={() => notebook.add()}
-          onExport={file.exportFile}
-          onImport={(f) => void file.importFile(f)}
-          onAddText={() => addCell(undefined, '', 'markdown')}
-          onToggleHistory={() => setHistoryOpen((o) => !o)}
-          historyOpen={historyOpen}
+        <NotebookMenu
+          signedIn={!!auth.me}
+          open={saved.open}
+          list={saved.list}
+          save={saved.save}
+          onCreate={() => void saved.create()}
+          onOpen={(id) => void saved.openNotebook(id)}
+          onRename={(id, name) => void saved.rename(id, name)}
+          onDuplicate={(id) => void saved.duplicate(id)}
+          onDelete={(id) => void saved.remove(id)}
+          onUnshare={(id) => void saved.unshare(id)}
+          onSaveToAccount={() => void saved.saveToAccount()}
+          onShare={() => void saved.share()}
+          onKeepMine={() => void saved.keepMine()}
+          onLoadTheirs={() => void saved.loadTheirs()}
+          onRefresh={() => void saved.refresh()}
         />
+        {/* A shared copy is read-only: no run, add or import over it. */}
+        {!sharedLink.token && (
+          <NotebookActions
+            onRunAll={() => void runner.runAll()}
+            onAddCell={() => notebook.add()}
+            onExport={file.exportFile}
+            onImport={(f) => void file.importFile(f)}
+            onAddText={() => addCell(undefined, '', 'markdown')}
+            onToggleHistory={() => setHistoryOpen((o) => !o)}
+            historyOpen={historyOpen}
+          />
+        )}
         <span className="spacer" />
         <button type="button" className="icon-btn" onClick={shortcuts.show} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?
@@ -210,7 +252,18 @@ export function App() {
             />
           )}
         </SchemaTree>
-        <main className="notebook" data-testid="notebook">
+        {sharedLink.token && (
+          <Suspense fallback={<main className="notebook muted small">Opening the shared notebook…</main>}>
+            <SharedNotebookView
+              token={sharedLink.token}
+              notebooks={saved.notebooks}
+              signedIn={!!auth.me}
+              onFork={saved.fork}
+              onClose={sharedLink.close}
+            />
+          </Suspense>
+        )}
+        <main className="notebook" data-testid="notebook" hidden={!!sharedLink.token}>
           {notebook.cells.map((c, i) =>
             c.kind === 'markdown' ? (
               <Suspense key={c.id} fallback={<div className="cell muted small">Loading the text cell…</div>}>
@@ -263,6 +316,7 @@ export function App() {
         )}
       </div>
       {shortcuts.open && <ShortcutsSheet onClose={shortcuts.close} />}
+      {confirmDialog.request && <ConfirmDialog request={confirmDialog.request} onAnswer={confirmDialog.answer} />}
       <StatusBar
         mode={mode}
         onChooseMode={(m) => void modeSwitch.chooseMode(m)}

@@ -1,29 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SandboxActivity } from '../src/api/types';
 import { lockWaitText } from '../src/hooks/use-session-activity';
+import { MemoryStorage } from './memory-storage';
 import { addHistory, HISTORY_LIMIT, loadHistory, saveHistory, type HistoryEntry } from '../src/notebook/query-history';
-
-class MemoryStorage implements Storage {
-  private readonly m = new Map<string, string>();
-  get length() {
-    return this.m.size;
-  }
-  clear() {
-    this.m.clear();
-  }
-  getItem(k: string) {
-    return this.m.get(k) ?? null;
-  }
-  key(i: number) {
-    return [...this.m.keys()][i] ?? null;
-  }
-  removeItem(k: string) {
-    this.m.delete(k);
-  }
-  setItem(k: string, v: string) {
-    this.m.set(k, v);
-  }
-}
 
 const entry = (seq: number, sql: string, session = 'main'): HistoryEntry => ({
   seq,

@@ -3,7 +3,7 @@ import { JsonLogger } from '../common/json-logger';
 import { AppConfig } from '../config/app-config';
 import { ContainerRuntime } from '../runtime/container-runtime';
 import { ControlStore } from './control-store';
-import { embeddedControlTarget } from './embedded-control-database';
+import { controlDatabaseTarget } from './embedded-control-database';
 import { PgControlStore } from './pg-control-store';
 
 /**
@@ -16,8 +16,7 @@ export const controlStoreProvider: Provider = {
   inject: [AppConfig, ContainerRuntime, JsonLogger],
   useFactory: async (config: AppConfig, runtime: ContainerRuntime, log: JsonLogger): Promise<ControlStore> => {
     const store = new PgControlStore({
-      target: async () =>
-        config.controlDatabaseUrl ? { connectionString: config.controlDatabaseUrl } : embeddedControlTarget(runtime, config),
+      target: () => controlDatabaseTarget(config, runtime),
       log,
       readyTimeoutMs: Math.max(config.readyTimeoutMs, 30_000),
     });

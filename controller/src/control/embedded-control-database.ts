@@ -31,3 +31,10 @@ export async function embeddedControlTarget(runtime: ContainerRuntime, config: A
   const { socketDir } = await runtime.ensureControlDatabase(controlDatabaseSpec(config));
   return { host: socketDir, user: 'sandbox', database: 'sandbox' };
 }
+
+/** CONTROL_DATABASE_URL when set, else the embedded container (ensured running). */
+export function controlDatabaseTarget(config: AppConfig, runtime: ContainerRuntime): Promise<ControlDatabaseTarget> {
+  return config.controlDatabaseUrl
+    ? Promise.resolve({ connectionString: config.controlDatabaseUrl })
+    : embeddedControlTarget(runtime, config);
+}

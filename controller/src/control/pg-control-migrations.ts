@@ -39,4 +39,30 @@ export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [
       CREATE INDEX archives_created_at ON ${CONTROL_SCHEMA}.archives (created_at);
     `,
   },
+  {
+    id: 2,
+    name: 'notebooks and shares',
+    // Owners are any signed-in user, not only those with a sandbox: no reference to users.
+    sql: `
+      CREATE TABLE ${CONTROL_SCHEMA}.notebooks (
+        id         uuid PRIMARY KEY,
+        owner      text NOT NULL,
+        name       text NOT NULL,
+        content    text NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        version    integer NOT NULL CHECK (version >= 1)
+      );
+      CREATE INDEX notebooks_owner ON ${CONTROL_SCHEMA}.notebooks (owner, updated_at DESC);
+
+      CREATE TABLE ${CONTROL_SCHEMA}.shares (
+        token       text PRIMARY KEY,
+        notebook_id uuid NOT NULL UNIQUE REFERENCES ${CONTROL_SCHEMA}.notebooks ON DELETE CASCADE,
+        created_at  timestamptz NOT NULL,
+        updated_at  timestamptz NOT NULL,
+        -- JSON text, not jsonb: the snapshot is served back byte for byte, never queried.
+        snapshot    text NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,6 +1,6 @@
-import { Pool, PoolClient, PoolConfig } from 'pg';
+import { Pool, PoolClient, PoolConfig, QueryResultRow } from 'pg';
 import { JsonLogger } from '../common/json-logger';
-import { isControlUnreachable } from './control-unreachable';
+import { controlQuery, controlTransaction } from './pg-control-pool';
 import { ArchiveKind, ArchiveRecord, ControlStore, ControlStoreUnavailableError, UserRecord } from './control-store';
 import { CONTROL_MIGRATIONS, CONTROL_SCHEMA } from './pg-control-migrations';
 
@@ -22,7 +22,7 @@ const USER_COLUMNS = 'user_id, hibernated, last_used_at, last_error';
 const ARCHIVE_COLUMNS = 'user_id, kind, name, key, bytes, sha256, created_at';
 
 /**
- * The ControlStore in Postgres (this folder and database/ are the only importers of pg). Every
+ * The ControlStore in Postgres (this folder, notebooks/ and database/ are the only importers of pg). Every
  * statement is parameterised and schema-qualified. pg's Pool reconnects by itself after the
  * database restarts; a query that fails because the database is away throws
  * ControlStoreUnavailableError (503), never a 500.
@@ -202,50 +202,16 @@ export class PgControlStore extends ControlStore {
     if (applied.length) this.options.log.event('info', 'control', 'control database migrated', { applied });
   }
 
-  private async query<R extends object = Row>(sql: string, params: unknown[] = []): Promise<R[]> {
-    const pool = this.connected();
-    try {
-      return (await pool.query<R>(sql, params)).rows;
-    } catch (e) {
-      throw unreachableOr(e);
-    }
+  private query<R extends QueryResultRow = Row>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return controlQuery<R>(this.pool, sql, params);
   }
 
-  private async transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    let client: PoolClient;
-    try {
-      client = await this.connected().connect();
-    } catch (e) {
-      throw unreachableOr(e);
-    }
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      client.release();
-      return result;
-    } catch (e) {
-      // A broken connection is destroyed, not returned to the pool; otherwise roll back first.
-      const broken = isControlUnreachable(e);
-      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
-      client.release(broken ? (e as Error) : undefined);
-      throw unreachableOr(e);
-    }
-  }
-
-  private connected(): Pool {
-    if (!this.pool) throw new ControlStoreUnavailableError('the control store is not open');
-    return this.pool;
+  private transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    return controlTransaction(this.pool, fn);
   }
 }
 
 type Row = Record<string, unknown>;
-
-function unreachableOr(e: unknown): unknown {
-  return isControlUnreachable(e) && !(e instanceof ControlStoreUnavailableError)
-    ? new ControlStoreUnavailableError((e as Error).message)
-    : e;
-}
 
 function toUser(r: Row): UserRecord {
   const u: UserRecord = { userId: r.user_id as string, hibernated: r.hibernated as boolean, lastUsedAt: r.last_used_at as Date };

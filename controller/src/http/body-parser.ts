@@ -18,7 +18,7 @@ interface BodyError {
  * with a Content-Length within the limit) is read by readPlainJson, with the same checks and
  * errors, for a fraction of body-parser's cost; everything else still goes through body-parser.
  */
-export function jsonBody(limitBytes: number): RequestHandler {
+export function jsonBody(limitBytes: number, tooLargeHint = 'send less SQL at a time'): RequestHandler {
   const parse = json({
     limit: limitBytes,
     strict: true,
@@ -33,7 +33,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
       const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
       const message =
         status === 413
-          ? `The request body is larger than ${Math.round(limitBytes / 1024)} KB; send less SQL at a time.`
+          ? `The request body is larger than ${Math.round(limitBytes / 1024)} KB; ${tooLargeHint}.`
           : err.type === 'entity.parse.failed'
             ? 'The request body is not valid JSON.'
             : err.type === 'encoding.invalid'

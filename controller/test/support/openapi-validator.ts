@@ -11,8 +11,9 @@ export class OpenApiValidator {
   private readonly cache = new Map<string, ValidateFunction>();
 
   constructor(private readonly document: Json) {
-    // OpenAPI 3.0's `nullable` is understood by Ajv itself; date-time is the one format used.
+    // OpenAPI 3.0's `nullable` is understood by Ajv itself; date-time and uuid are the formats used.
     this.ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
+    this.ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
     this.ajv.addSchema({ ...(closeObjects(document) as Json), $id: 'openapi.json' });
   }
 

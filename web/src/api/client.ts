@@ -70,8 +70,24 @@ export class ApiClient {
     return (await this.call<SandboxStatus>('POST', '/api/sandbox/reset', { checkpoint })).body;
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, auth = true): Promise<{ body: T; headers: Headers }> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+  /** Any JSON route (the notebooks API in api/notebooks-api.ts), with extra headers such as If-Match. */
+  request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<{ body: T; headers: Headers }> {
+    return this.call<T>(method, path, body, true, extraHeaders);
+  }
+
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    auth = true,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<{ body: T; headers: Headers }> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const token = this.token;
     if (auth && token) headers.Authorization = `Bearer ${token}`;

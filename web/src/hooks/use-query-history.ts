@@ -11,6 +11,12 @@ import { summary } from '../results/format';
 export function useQueryHistory(notebook: string, runs: Record<string, CellRun>) {
   const [entries, setEntries] = useState<HistoryEntry[]>(() => loadHistory(notebook));
   const recorded = useRef(new Set<number>());
+  // Another notebook opened: its own history (state derived during render, as React documents).
+  const [shownFor, setShownFor] = useState(notebook);
+  if (shownFor !== notebook) {
+    setShownFor(notebook);
+    setEntries(loadHistory(notebook));
+  }
 
   useEffect(() => {
     let next: HistoryEntry[] | null = null;
