@@ -23,7 +23,7 @@ export async function dockerExec(docker: Docker, id: string, argv: string[], opt
     const exec = await docker
       .getContainer(id)
       .exec({ Cmd: argv, AttachStdin: !!opts.stdin, AttachStdout: true, AttachStderr: true, Tty: false });
-    stream = (await exec.start({ hijack: true, stdin: !!opts.stdin }));
+    stream = await exec.start({ hijack: true, stdin: !!opts.stdin });
     if (opts.signal?.aborted) abort();
     const hijacked = stream;
     let stderr = '';
