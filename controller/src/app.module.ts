@@ -20,6 +20,7 @@ import { OpenApiModule } from './openapi/openapi.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { ContainerRuntime } from './runtime/container-runtime';
 import { DockerRuntime } from './runtime/docker-runtime';
+import { SandboxAuthority } from './tls/sandbox-authority';
 import { SwarmRuntime } from './runtime/swarm-runtime';
 
 export interface AppModuleOptions {
@@ -40,9 +41,11 @@ export class AppModule {
       { provide: JsonLogger, useValue: logger },
       {
         provide: ContainerRuntime,
-        useFactory: (c: AppConfig, log: JsonLogger) => (c.runtime === 'swarm' ? new SwarmRuntime(c, log) : new DockerRuntime(c, log)),
-        inject: [AppConfig, JsonLogger],
+        useFactory: (c: AppConfig, log: JsonLogger, authority: SandboxAuthority) =>
+          c.runtime === 'swarm' ? new SwarmRuntime(c, log, authority) : new DockerRuntime(c, log),
+        inject: [AppConfig, JsonLogger, SandboxAuthority],
       },
+      SandboxAuthority,
       { provide: SandboxConnector, useClass: PgSandboxConnector },
       controlStoreProvider,
       Clock,

@@ -25,4 +25,33 @@ if [ ! -f "$PGDATA/PG_VERSION" ]; then
   done
   cp -a "$PRISTINE/PG_VERSION" "$PGDATA/"
 fi
+# On a swarm (docs/SWARM.md "The data path") the controller hands the sandbox one secret file: its
+# TLS key and certificate (Postgres reads both from it: OpenSSL skips the other PEM blocks) and the
+# SCRAM verifiers of `sandbox` and `pgsbx_admin` (never the passwords). Then, and only then, Postgres
+# listens on the network: TLS 1.3 only, SCRAM only, those two roles only, from the overlay's subnet
+# only; everything else is rejected. Without the file nothing changes: Unix socket, peer, no network.
+CREDENTIALS=/run/secrets/pgsbx-sandbox
+if [ -f "$CREDENTIALS" ]; then
+  subnet=${PGSBX_PEER_SUBNET:-}
+  case "$subnet" in
+    */*) ;;
+    *) echo "pgsbx: PGSBX_PEER_SUBNET must be the overlay's subnet (a.b.c.d/n), got '$subnet'" >&2; exit 1 ;;
+  esac
+  case "$subnet" in *[!0-9a-fA-F.:/]*) echo "pgsbx: PGSBX_PEER_SUBNET '$subnet' is not a subnet" >&2; exit 1 ;; esac
+  # Only well-formed verifier lines become SQL (base64, digits, $ and : only: nothing to quote).
+  sql=$(sed -n 's/^pgsbx-scram \(sandbox\|pgsbx_admin\) \(SCRAM-SHA-256\$[0-9]*:[A-Za-z0-9+\/=]*\$[A-Za-z0-9+\/=]*:[A-Za-z0-9+\/=]*\)$/ALTER ROLE \1 PASSWORD '"'"'\2'"'"';/p' "$CREDENTIALS")
+  [ "$(printf '%s\n' "$sql" | grep -c '^ALTER ROLE')" = 2 ] || { echo "pgsbx: $CREDENTIALS lacks the two SCRAM verifiers" >&2; exit 1; }
+  printf '%s\n' "$sql" | /usr/lib/postgresql/17/bin/postgres --single -j -D "$PGDATA" \
+    -c config_file=/etc/postgresql/postgresql.conf -c session_preload_libraries= sandbox >/dev/null
+  hba="$PGDATA/pg_hba.network.conf"
+  cat > "$hba" <<EOF
+local   all      all                  peer map=ctl
+hostssl sandbox  sandbox,pgsbx_admin  $subnet  scram-sha-256
+host    all      all                  0.0.0.0/0  reject
+host    all      all                  ::/0       reject
+EOF
+  set -- -c listen_addresses='*' -c ssl=on -c ssl_min_protocol_version=TLSv1.3 \
+    -c ssl_cert_file="$CREDENTIALS" -c ssl_key_file="$CREDENTIALS" -c hba_file="$hba" \
+    -c password_encryption=scram-sha-256 "$@"
+fi
 exec /usr/lib/postgresql/17/bin/postgres -D "$PGDATA" -c config_file=/etc/postgresql/postgresql.conf "$@"

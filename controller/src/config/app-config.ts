@@ -44,6 +44,8 @@ export class AppConfig {
   placement!: string[];
   /** The overlay network sandbox services join (swarm). */
   swarmNetwork!: string;
+  /** Where the swarm runtime keeps the CA it signs sandbox certificates with (0700; docs/SWARM.md). */
+  caDir!: string;
   logLevel!: 'debug' | 'info' | 'warn' | 'error';
   /** Any Postgres for the controller's own state; '' = the embedded control container (issue 11). */
   controlDatabaseUrl!: string;
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(v)) throw new Error('expected a network name');
     return v;
   });
+  c.caDir = read('SANDBOX_CA_DIR', '/var/lib/pgsbx/ca', (v) => resolve(v));
   c.logLevel = read('LOG_LEVEL', 'info', (v) => {
     if (!['debug', 'info', 'warn', 'error'].includes(v)) throw new Error('expected debug, info, warn or error');
     return v as AppConfig['logLevel'];

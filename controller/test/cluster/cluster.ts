@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { JsonLogger } from '../../src/common/json-logger';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { SwarmRuntime } from '../../src/runtime/swarm-runtime';
+import { SandboxAuthority } from '../../src/tls/sandbox-authority';
 
 /** The DinD swarm of scripts/cluster/up.sh (`npm run test:cluster` brings it up). */
 export const CLUSTER = process.env.PGSBX_CLUSTER ?? 'pgsbx-cluster';
@@ -28,7 +29,7 @@ export function swarmConfig(prefix: string, env: Record<string, string> = {}): A
 
 export function swarmRuntime(prefix: string, env: Record<string, string> = {}): SwarmRuntime {
   const config = swarmConfig(prefix, env);
-  return new SwarmRuntime(config, new JsonLogger(config.logLevel));
+  return new SwarmRuntime(config, new JsonLogger(config.logLevel), new SandboxAuthority(config));
 }
 
 /** Every service of a prefix (sandboxes and name locks) removed from the swarm. */

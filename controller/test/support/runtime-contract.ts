@@ -46,17 +46,18 @@ export function describeRuntimeContract(what: string, setUp: () => Promise<Runti
     it('starts a running container that inspect (by id and name) and list (by label) find', async () => {
       const info = await sut.runtime.start(spec('a'));
       expect(info).toMatchObject({ name: spec('a').name, running: true });
-      if (sut.remote) expect(info.socketDir).toBe('');
-      else expect(info.socketDir).not.toBe('');
+      // A remote runtime's sandbox answers over TCP (TLS), a local one's in a socket directory.
+      if (sut.remote) expect(info.endpoint).toMatchObject({ kind: 'tcp', host: expect.any(String), servername: expect.any(String) });
+      else expect(info.endpoint).toMatchObject({ kind: 'unix', dir: expect.stringMatching(/./) });
       const byId = await sut.runtime.inspect(info.id);
       const byName = await sut.runtime.inspect(spec('a').name);
       expect(byId?.id).toBe(info.id);
       expect(byName?.id).toBe(info.id);
       expect(byId?.labels).toMatchObject(sut.labels);
-      expect(byId?.socketDir).toBe(info.socketDir);
+      expect(byId?.endpoint).toEqual(info.endpoint);
       const listed = await sut.runtime.list(sut.labels);
       expect(listed.map((c) => c.id)).toContain(info.id);
-      expect(listed.find((c) => c.id === info.id)?.socketDir).toBe(info.socketDir);
+      expect(listed.find((c) => c.id === info.id)?.endpoint).toEqual(info.endpoint);
       expect(await sut.runtime.list({ ...sut.labels, 'pgsbx.contract-other': 'x' })).toEqual([]);
       if (sut.remote) expect(await sut.runtime.stats(info.id)).toBeNull();
       else expect(await sut.runtime.stats(info.id)).toMatchObject({ memoryBytes: expect.any(Number) });
