@@ -56,7 +56,7 @@ export class AppModule {
       module: CoreModule,
       global: true,
       providers: core,
-      exports: [AppConfig, JsonLogger, ContainerRuntime, SandboxConnector, ControlStore, Clock, MetricsService],
+      exports: [AppConfig, JsonLogger, ContainerRuntime, SandboxConnector, SandboxAuthority, ControlStore, Clock, MetricsService],
     };
     return {
       module: AppModule,

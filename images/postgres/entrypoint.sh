@@ -54,4 +54,35 @@ EOF
     -c ssl_cert_file="$CREDENTIALS" -c ssl_key_file="$CREDENTIALS" -c hba_file="$hba" \
     -c password_encryption=scram-sha-256 "$@"
 fi
+# The control store of a swarm deployment (deploy/stack.yaml): the controller's own database on a
+# persistent volume, reached over the control overlay. The `sandbox` role's password is
+# PGSBX_CONTROL_PASSWORD (set again at every start, so changing it is a restart); a self-signed certificate is made once in the data
+# directory (an operator may put their own server.pem there: the controller can then verify it,
+# CONTROL_DATABASE_URL …?sslmode=verify-full&sslrootcert=…). TLS and SCRAM only, from the subnet only.
+if [ -n "${PGSBX_CONTROL_PASSWORD:-}" ]; then
+  subnet=${PGSBX_PEER_SUBNET:-}
+  case "$subnet" in */*) ;; *) echo "pgsbx: PGSBX_PEER_SUBNET must be the control network's subnet" >&2; exit 1 ;; esac
+  case "$subnet" in *[!0-9a-fA-F.:/]*) echo "pgsbx: PGSBX_PEER_SUBNET '$subnet' is not a subnet" >&2; exit 1 ;; esac
+  password=$PGSBX_CONTROL_PASSWORD
+  unset PGSBX_CONTROL_PASSWORD
+  case "$password" in ????????????????*) ;; *) echo "pgsbx: the control password must have 16 characters or more" >&2; exit 1 ;; esac
+  case "$password" in *[!A-Za-z0-9_-]*) echo "pgsbx: the control password may hold only A-Z a-z 0-9 _ -" >&2; exit 1 ;; esac
+  printf "ALTER ROLE sandbox PASSWORD '%s';\n" "$password" | /usr/lib/postgresql/17/bin/postgres --single -j -D "$PGDATA" \
+    -c config_file=/etc/postgresql/postgresql.conf -c session_preload_libraries= -c password_encryption=scram-sha-256 sandbox >/dev/null
+  if [ ! -f "$PGDATA/server.pem" ]; then
+    (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj /CN=control \
+      -keyout "$PGDATA/server.key" -out "$PGDATA/server.crt" 2>/dev/null && cat "$PGDATA/server.key" "$PGDATA/server.crt" > "$PGDATA/server.pem")
+    rm -f "$PGDATA/server.key" "$PGDATA/server.crt"
+  fi
+  hba="$PGDATA/pg_hba.network.conf"
+  cat > "$hba" <<EOF
+local   all      all      peer map=ctl
+hostssl sandbox  sandbox  $subnet  scram-sha-256
+host    all      all      0.0.0.0/0  reject
+host    all      all      ::/0       reject
+EOF
+  set -- -c listen_addresses='*' -c ssl=on -c ssl_min_protocol_version=TLSv1.3 \
+    -c ssl_cert_file="$PGDATA/server.pem" -c ssl_key_file="$PGDATA/server.pem" -c hba_file="$hba" \
+    -c password_encryption=scram-sha-256 "$@"
+fi
 exec /usr/lib/postgresql/17/bin/postgres -D "$PGDATA" -c config_file=/etc/postgresql/postgresql.conf "$@"

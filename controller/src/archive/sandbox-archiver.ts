@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { PassThrough, Readable, Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { DomainError } from '../domain/errors';
-import { ContainerRuntime } from '../runtime/container-runtime';
-import { SOCKET_MOUNT } from '../runtime/sandbox-socket';
 import { ArchiveStore, StoredArchive } from './archive-store';
+import { ArchiveTools } from './archive-tools';
 import { restoreList } from './toc-list';
-
-const BIN = '/usr/lib/postgresql/17/bin';
 /** A restore list is a few lines per object; anything near this is not a list we made. */
 const MAX_TOC_BYTES = 32 * 1024 * 1024;
 
@@ -31,16 +28,16 @@ export class ArchiveToolError extends DomainError {
 }
 
 /**
- * Saves a sandbox's database into the ArchiveStore and restores one into a sandbox, with the
- * image's own client binaries run inside the container (ContainerRuntime.exec) and the bytes
- * streamed through the controller. Both log in as the user's role `sandbox`, never a superuser:
+ * Saves a sandbox's database into the ArchiveStore and restores one into a sandbox, with
+ * Postgres' own client binaries (ArchiveTools: inside the container on docker, beside the
+ * controller over TLS on a swarm) and the bytes streamed through the controller. Both log in as the user's role `sandbox`, never a superuser:
  * pg_dump reads only what the user can read, and a restore is the user's own SQL replayed with the
  * user's rights (docs/HIBERNATION.md says why this mechanism and not a copy of the data directory).
  */
 @Injectable()
 export class SandboxArchiver {
   constructor(
-    private readonly runtime: ContainerRuntime,
+    private readonly tools: ArchiveTools,
     private readonly archives: ArchiveStore,
   ) {}
 
@@ -54,11 +51,7 @@ export class SandboxArchiver {
     const aborter = new AbortController();
     // The store stops reading when the quota is passed: stop pg_dump too.
     writing.catch(() => aborter.abort());
-    const dumping = this.runtime.exec(
-      containerId,
-      [`${BIN}/pg_dump`, '-h', SOCKET_MOUNT, '-U', 'sandbox', '-d', 'sandbox', '-Fc', '-Z', 'zstd:1', '--lock-wait-timeout=10s'],
-      { stdout: out, signal: aborter.signal },
-    );
+    const dumping = this.tools.dump(containerId, { stdout: out, signal: aborter.signal });
     const [dumped, stored] = await Promise.allSettled([dumping, writing]);
     if (stored.status === 'rejected') throw stored.reason;
     const archive = stored.value;
@@ -80,13 +73,11 @@ export class SandboxArchiver {
    */
   async restore(containerId: string, archive: StoredArchive): Promise<void> {
     const list = Buffer.from(restoreList(await this.tableOfContents(containerId, archive, 'restore')), 'utf8');
-    const body = await this.archives.open(archive.key, archive);
-    const stdin = Readable.from(withHeader(list, body));
-    const res = await this.runtime.exec(containerId, ['/usr/local/bin/pgsbx-restore'], { stdin });
+    const res = await this.tools.restore(containerId, list, await this.archives.open(archive.key, archive));
     if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore failed (exit ${res.exitCode}): ${res.stderr.trim()}`, 'restore');
   }
 
-  /** `pg_restore -l` of the archive, run in the container: proves the archive reads back. */
+  /** `pg_restore -l` of the archive: proves the archive reads back. */
   private async tableOfContents(containerId: string, archive: StoredArchive, phase: 'save' | 'restore'): Promise<string> {
     const body = await this.archives.open(archive.key, archive);
     const chunks: Buffer[] = [];
@@ -99,15 +90,8 @@ export class SandboxArchiver {
         done();
       },
     });
-    const res = await this.runtime.exec(containerId, [`${BIN}/pg_restore`, '-l'], { stdin: body, stdout: sink });
+    const res = await this.tools.list(containerId, { stdin: body, stdout: sink });
     if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore -l failed (exit ${res.exitCode}): ${res.stderr.trim()}`, phase);
     return Buffer.concat(chunks).toString('utf8');
   }
-}
-
-/** What pgsbx-restore reads: the list's byte length on a line, the list, then the archive. */
-async function* withHeader(list: Buffer, body: Readable): AsyncGenerator<Buffer> {
-  yield Buffer.from(`${list.length}\n`, 'utf8');
-  yield list;
-  for await (const chunk of body) yield chunk as Buffer;
 }

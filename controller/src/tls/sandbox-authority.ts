@@ -2,13 +2,12 @@ import 'reflect-metadata'; // @peculiar/x509's own dependency injection needs it
 import { Injectable } from '@nestjs/common';
 import * as x509 from '@peculiar/x509';
 import { createHmac, randomBytes, webcrypto } from 'node:crypto';
-import { chmod, link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { scramVerifier } from './scram-verifier';
 
 type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -54,6 +53,19 @@ export class SandboxAuthority {
   /** The CA certificate (PEM) a connection verifies the sandbox's certificate against. */
   async caPem(): Promise<string> {
     return (await this.load()).stored.caCertPem;
+  }
+
+  /** The CA certificate as a file (for libpq's sslrootcert), written beside the authority once. */
+  async caFile(): Promise<string> {
+    const pem = await this.caPem();
+    const path = join(this.config.caDir, 'ca.crt');
+    const current = await readFile(path, 'utf8').catch(() => '');
+    if (current !== pem) {
+      const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      await writeFile(tmp, pem, { mode: 0o644 });
+      await rename(tmp, path);
+    }
+    return path;
   }
 
   /** A fresh key, a certificate for a new random name, and the verifiers of that name's passwords. */

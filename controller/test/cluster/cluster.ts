@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { JsonLogger } from '../../src/common/json-logger';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { SwarmRuntime } from '../../src/runtime/swarm-runtime';
@@ -23,6 +25,8 @@ export function swarmConfig(prefix: string, env: Record<string, string> = {}): A
     LOG_LEVEL: 'error',
     // Runtime-level tests: no control store is opened, but the swarm runtime's config requires one.
     CONTROL_DATABASE_URL: 'postgres://unused.invalid/pgsbx',
+    // The sandboxes' CA, kept per test run (the controller keeps its own: SANDBOX_CA_DIR).
+    SANDBOX_CA_DIR: join(tmpdir(), `pgsbx-cluster-ca-${process.pid}`),
     ...env,
   });
 }
@@ -38,4 +42,24 @@ export function removeServices(prefix: string): void {
     .split('\n')
     .filter(Boolean);
   if (ids.length) onNode(NODES[0], ['service', 'rm', ...ids]);
+}
+
+/** The manager node's address on the cluster's bridge: where the host reaches what it publishes. */
+export function managerAddress(): string {
+  return execFileSync('docker', ['inspect', '-f', `{{ (index .NetworkSettings.Networks "${CLUSTER}-net").IPAddress }}`, NODES[0]], {
+    encoding: 'utf8',
+  }).trim();
+}
+
+/** Loads a host image into a node unless the node has that image id already. */
+export function loadImage(node: string, image: string): void {
+  const want = execFileSync('docker', ['image', 'inspect', '-f', '{{.Id}}', image], { encoding: 'utf8' }).trim();
+  let have = '';
+  try {
+    have = onNode(node, ['image', 'inspect', '-f', '{{.Id}}', image]);
+  } catch {
+    /* not there yet */
+  }
+  if (have !== want)
+    execFileSync('sh', ['-c', `docker save "$1" | docker exec -i "$2" docker load -q`, 'sh', image, node], { stdio: 'ignore' });
 }
