@@ -209,21 +209,26 @@ export class SwarmRuntime extends ContainerRuntime {
     return 0;
   }
 
-  /** Polls the services' tasks (swarm's own event stream has no task deaths); `resync` on each (re)start. */
   /**
-   * Not yet: the manager's API cannot exec in a task on another node. Hibernation on swarm needs
-   * the data path of docs/SWARM.md (pg_dump/pg_restore over the TLS connection, run beside the
-   * controller). Until then a hibernate fails cleanly and the sandbox stays running.
+   * The manager's API cannot exec in a task on another node. Nothing needs it: archives run
+   * beside the controller over the sandbox's TLS connection (NetworkArchiveTools).
    */
   exec(): Promise<ExecResult> {
-    return Promise.reject(new Error('exec is not available on the swarm runtime yet (docs/SWARM.md, "What is left")'));
+    return Promise.reject(
+      new Error('exec is not available on the swarm runtime: a task on another node is out of reach (archives use NetworkArchiveTools)'),
+    );
   }
 
-  /** The swarm runtime expects CONTROL_DATABASE_URL (app-config.ts refuses to start without it). */
+  /** The swarm runtime expects CONTROL_DATABASE_URL (app-config.ts refuses to start without it; deploy/stack.yaml has one). */
   ensureControlDatabase(): Promise<{ socketDir: string }> {
-    return Promise.reject(new Error('the swarm runtime needs CONTROL_DATABASE_URL: there is no embedded control database on a swarm yet'));
+    return Promise.reject(
+      new Error(
+        'the swarm runtime needs CONTROL_DATABASE_URL: there is no embedded control database on a swarm (deploy/stack.yaml runs one)',
+      ),
+    );
   }
 
+  /** Polls the services' tasks (swarm's own event stream has no task deaths); `resync` on each (re)start. */
   events(labels: Record<string, string>): Observable<RuntimeEvent> {
     const source = new Observable<RuntimeEvent>((sub) => {
       let before: Map<string, ContainerInfo> | undefined;

@@ -27,6 +27,8 @@ export function swarmConfig(prefix: string, env: Record<string, string> = {}): A
     CONTROL_DATABASE_URL: 'postgres://unused.invalid/pgsbx',
     // The sandboxes' CA, kept per test run (the controller keeps its own: SANDBOX_CA_DIR).
     SANDBOX_CA_DIR: join(tmpdir(), `pgsbx-cluster-ca-${process.pid}`),
+    // The image cluster:up loaded into the nodes (SANDBOX_IMAGE there too).
+    ...(process.env.SANDBOX_IMAGE ? { SANDBOX_IMAGE: process.env.SANDBOX_IMAGE } : {}),
     ...env,
   });
 }
