@@ -78,6 +78,7 @@ describe('deploy/stack.yaml on the three-node swarm', () => {
       SANDBOX_IMAGE: sandboxImage,
       SANDBOX_NETWORK: `${stack}-sandboxes`,
       CONTROL_SUBNET: '10.231.254.0/24',
+      SANDBOX_SUBNET: '10.233.0.0/20',
       SANDBOX_PREFIX: prefix,
       SANDBOX_WARM_POOL: '1',
       PGSBX_PORT: String(port),
@@ -181,5 +182,17 @@ describe('deploy/stack.yaml on the three-node swarm', () => {
     const res = await exec('carol', 'select count(*)::int as n from kept');
     expect(res.status).toBe(200);
     expect(rows(res.body[0])).toEqual([{ n: 1000 }]);
+  });
+
+  it("no sandbox reaches the controller's API: connections from the overlay are closed unanswered", async () => {
+    const ctl = onNode(manager, ['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${stack}_controller`]);
+    const onOverlay = onNode(manager, ['inspect', '-f', `{{ (index .NetworkSettings.Networks "${stack}-sandboxes").IPAddress }}`, ctl]);
+    expect(onOverlay).toMatch(/^10\.233\./);
+    // A container on the sandboxes' overlay (it is attachable), as a sandbox's own process would be.
+    const probe = `bash -c 'exec 3<>/dev/tcp/${onOverlay}/3000 && printf "GET /healthz HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3; echo "[exit $?]"'`;
+    const out = onNode(manager, ['run', '--rm', '--network', `${stack}-sandboxes`, '--entrypoint', 'sh', sandboxImage, '-c', probe]);
+    expect(out).not.toMatch(/HTTP\/1/);
+    // The same request from outside, through the published port, is answered.
+    expect((await api('GET', '/healthz')).status).toBe(200);
   });
 });
