@@ -15,6 +15,13 @@ fi
 for d in contract/dist controller/dist web/dist; do
   [ -d "$root/$d" ] || { echo "no $d: run npm run build first" >&2; exit 1; }
 done
+# Built again only when the build output or the lock file changed (content-hash label).
+hash=$(cd "$root" && { sha256sum package-lock.json deploy/Dockerfile.controller; find contract/dist controller/dist web/dist -type f | LC_ALL=C sort | xargs sha256sum; } | sha256sum | cut -c1-16)
+current=$(docker image inspect "$image" --format '{{ index .Config.Labels "pgsbx.hash" }}' 2>/dev/null || true)
+if [ "$current" = "$hash" ]; then
+  echo "image $image is up to date ($hash)"
+  exit 0
+fi
 stage=$(mktemp -d /tmp/pgsbx-controller-image.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 cp "$root/package.json" "$root/package-lock.json" "$stage/"
@@ -24,5 +31,5 @@ for w in contract controller web; do
   cp -a "$root/$w/dist" "$stage/$w/"
 done
 (cd "$stage" && npm ci --omit=dev --no-audit --no-fund --loglevel=error --ignore-scripts >/dev/null)
-docker build -q -f "$root/deploy/Dockerfile.controller" --target prebuilt --build-arg BASE_IMAGE="$base" -t "$image" "$stage" >/dev/null
+docker build -q -f "$root/deploy/Dockerfile.controller" --target prebuilt --build-arg BASE_IMAGE="$base" --label pgsbx.hash="$hash" -t "$image" "$stage" >/dev/null
 echo "built $image ($(docker image inspect "$image" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}'))"

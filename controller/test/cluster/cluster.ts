@@ -38,12 +38,16 @@ export function swarmRuntime(prefix: string, env: Record<string, string> = {}): 
   return new SwarmRuntime(config, new JsonLogger(config.logLevel), new SandboxAuthority(config));
 }
 
-/** Every service of a prefix (sandboxes and name locks) removed from the swarm. */
+/** Every service of a prefix (sandboxes and name locks) removed from the swarm, then their secrets. */
 export function removeServices(prefix: string): void {
-  const ids = onNode(NODES[0], ['service', 'ls', '-q', '--filter', `label=pgsbx.prefix=${prefix}`])
-    .split('\n')
-    .filter(Boolean);
+  const ls = (what: string) =>
+    onNode(NODES[0], [what, 'ls', '-q', '--filter', `label=pgsbx.prefix=${prefix}`])
+      .split('\n')
+      .filter(Boolean);
+  const ids = ls('service');
   if (ids.length) onNode(NODES[0], ['service', 'rm', ...ids]);
+  const secrets = ls('secret');
+  if (secrets.length) onNode(NODES[0], ['secret', 'rm', ...secrets]);
 }
 
 /** The manager node's address on the cluster's bridge: where the host reaches what it publishes. */

@@ -119,11 +119,11 @@ describe('deploy/stack.yaml on the three-node swarm', () => {
     const sandboxes = ls('service', `label=pgsbx.prefix=${prefix}`);
     if (sandboxes.length) quietly(['service', 'rm', ...sandboxes]);
     quietly(['stack', 'rm', stack]);
-    await until(
-      'the stack and its sandboxes are gone',
-      async () => (onNode(manager, ['ps', '-aq', '--filter', `name=${stack}`]) ? undefined : true),
-      90_000,
-    );
+    // Gone from every node, not only from the manager: the next tests count tasks per node.
+    const leftOn = (node: string) =>
+      onNode(node, ['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${stack}`]) +
+      onNode(node, ['ps', '-aq', '--filter', `label=pgsbx.prefix=${prefix}`]);
+    await until('the stack and its sandboxes are gone', async () => (NODES.some(leftOn) ? undefined : true), 90_000);
     const secrets = ls('secret', `label=pgsbx.prefix=${prefix}`);
     if (secrets.length) quietly(['secret', 'rm', ...secrets]);
     for (const args of [
@@ -192,6 +192,7 @@ describe('deploy/stack.yaml on the three-node swarm', () => {
     const probe = `bash -c 'exec 3<>/dev/tcp/${onOverlay}/3000 && printf "GET /healthz HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3; echo "[exit $?]"'`;
     const out = onNode(manager, ['run', '--rm', '--network', `${stack}-sandboxes`, '--entrypoint', 'sh', sandboxImage, '-c', probe]);
     expect(out).not.toMatch(/HTTP\/1/);
+    expect(out).toMatch(/\[exit \d+\]$/); // the probe ran to its end
     // The same request from outside, through the published port, is answered.
     expect((await api('GET', '/healthz')).status).toBe(200);
   });
