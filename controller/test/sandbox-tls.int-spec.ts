@@ -98,6 +98,10 @@ describe('a sandbox over TLS + SCRAM (the swarm data path)', () => {
     await expect(connector.connect({ ...endpoint, servername: other.servername }, 'sandbox')).rejects.toBeInstanceOf(
       SandboxCertificateError,
     );
+    // waitReady keeps trying (a reused name may still resolve to an old task), then says why it gave up.
+    await expect(connector.waitReady({ ...endpoint, servername: other.servername }, 500)).rejects.toThrow(
+      /within 500 ms: .*certificate was refused/,
+    );
   });
 
   it("refuses a certificate from another CA, even for the expected name: a server that is not the controller's sandbox", async () => {

@@ -4,7 +4,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import type { SandboxEndpoint } from '../runtime/container-runtime';
 import { SandboxAuthority } from '../tls/sandbox-authority';
-import { CheckedTlsStream, SandboxCertificateError } from './checked-tls-stream';
+import { CheckedTlsStream } from './checked-tls-stream';
 import { PgSandboxConnection } from './pg-sandbox-connection';
 import { PinnedSocket } from './pinned-socket';
 import { ProtocolViolationError } from './protocol-frames';
@@ -111,12 +111,10 @@ export class PgSandboxConnector extends SandboxConnector {
       timeoutMs,
       // ENOENT before the socket exists (ENOTFOUND before the overlay's DNS knows the task), 57P03 while the server starts
       () => this.connect(endpoint, 'sandbox'),
-      // waiting would not untamper it, nor make a refused certificate or login (28xxx) acceptable
-      (e) =>
-        e instanceof SocketTamperedError ||
-        e instanceof ProtocolViolationError ||
-        e instanceof SandboxCertificateError ||
-        /^28/.test((e as { code?: string }).code ?? ''),
+      // Waiting would not untamper it, nor make a refused login (28xxx) acceptable. A refused
+      // certificate is waited out: a name reused by a new service (a reset's cold start) can still
+      // resolve to the old task for a moment, and nothing was sent to it.
+      (e) => e instanceof SocketTamperedError || e instanceof ProtocolViolationError || /^28/.test((e as { code?: string }).code ?? ''),
     );
   }
 }
