@@ -23,6 +23,7 @@ import { ExecRequestDto, isPlainExecRequest } from './sandbox/exec-request.dto';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { ContainerRuntime } from './runtime/container-runtime';
 import { DockerRuntime } from './runtime/docker-runtime';
+import { SandboxAuthority } from './tls/sandbox-authority';
 import { SwarmRuntime } from './runtime/swarm-runtime';
 
 export interface AppModuleOptions {
@@ -43,9 +44,11 @@ export class AppModule {
       { provide: JsonLogger, useValue: logger },
       {
         provide: ContainerRuntime,
-        useFactory: (c: AppConfig, log: JsonLogger) => (c.runtime === 'swarm' ? new SwarmRuntime(c, log) : new DockerRuntime(c, log)),
-        inject: [AppConfig, JsonLogger],
+        useFactory: (c: AppConfig, log: JsonLogger, authority: SandboxAuthority) =>
+          c.runtime === 'swarm' ? new SwarmRuntime(c, log, authority) : new DockerRuntime(c, log),
+        inject: [AppConfig, JsonLogger, SandboxAuthority],
       },
+      SandboxAuthority,
       { provide: SandboxConnector, useClass: PgSandboxConnector },
       controlStoreProvider,
       Clock,
@@ -56,7 +59,7 @@ export class AppModule {
       module: CoreModule,
       global: true,
       providers: core,
-      exports: [AppConfig, JsonLogger, ContainerRuntime, SandboxConnector, ControlStore, Clock, MetricsService],
+      exports: [AppConfig, JsonLogger, ContainerRuntime, SandboxConnector, SandboxAuthority, ControlStore, Clock, MetricsService],
     };
     return {
       module: AppModule,

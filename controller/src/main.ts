@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { AppModule } from './app.module';
+import { refuseSubnets } from './http/refuse-subnets';
 import { hostCheck } from './auth/host-check';
 import { jsonBody } from './http/body-parser';
 import { NOTEBOOK_BODY_BYTES } from './notebooks/notebook-limits';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   const logger = new JsonLogger(config.logLevel);
   logCrashes(logger);
   const app = await createApp(config, logger);
+  refuseSubnets(app.getHttpServer(), config.apiRefuseSubnets);
   await app.listen(config.port, config.host);
   // Longer than the usual proxy and client idle timeouts, so a kept-alive connection is never
   // closed by us just as a client reuses it.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Clock } from '../src/common/clock';
 import { PgSandboxConnector } from '../src/database/pg-sandbox-connector';
 import type { Sandbox } from '../src/domain/sandbox';
+import { SandboxAuthority } from '../src/tls/sandbox-authority';
 import { Harness, startHarness } from './support/harness';
 import { sandboxConnectionContract } from './support/sandbox-connection.contract';
 
@@ -17,7 +18,7 @@ describe(`${PgSandboxConnector.name} keeps the SandboxConnection contract`, () =
   beforeAll(async () => {
     h = await startHarness({ SANDBOX_WARM_POOL: '0' });
     sb = await h.fleet.acquire('contract');
-    connector = new PgSandboxConnector(h.config, new Clock());
+    connector = new PgSandboxConnector(h.config, new Clock(), new SandboxAuthority(h.config));
     missingDir = join(mkdtempSync(join(tmpdir(), 'pgsbx-contract-')), 'gone');
   });
 
@@ -27,5 +28,9 @@ describe(`${PgSandboxConnector.name} keeps the SandboxConnection contract`, () =
     if (missingDir) rmSync(join(missingDir, '..'), { recursive: true, force: true });
   });
 
-  sandboxConnectionContract(() => ({ connector, socketDir: sb.socketDir, missingDir }));
+  sandboxConnectionContract(() => ({
+    connector,
+    endpoint: sb.endpoint,
+    missing: { endpoint: { kind: 'unix', dir: missingDir }, code: 'ENOENT' },
+  }));
 });

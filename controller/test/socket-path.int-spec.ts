@@ -3,11 +3,13 @@ import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ErrorResult, RowsResult, SandboxResult } from '@pgsbx/contract';
+import type { SandboxEndpoint } from '../src/runtime/container-runtime';
 import { Harness, docker, startHarness } from './support/harness';
 
 const err = (r: SandboxResult | undefined) => (r as ErrorResult | undefined)?.error;
 const rows = (r: SandboxResult | undefined) => (r as RowsResult | undefined)?.rows;
 const TMPFS_MAGIC = 0x01021994;
+const socketDirOf = (sb: { endpoint: SandboxEndpoint }) => (sb.endpoint.kind === 'unix' ? sb.endpoint.dir : '');
 
 /**
  * A user who became superuser in their container runs anything as its postgres uid, so they own
@@ -72,7 +74,7 @@ describe('The socket path cannot be turned against the host or another tenant (r
   };
 
   it("a symlink to another user's socket: refused, the other user's table never seen", async () => {
-    const victimSocket = join(sandboxOf('sock-victim').socketDir, '.s.PGSQL.5432');
+    const victimSocket = join(socketDirOf(sandboxOf('sock-victim')), '.s.PGSQL.5432');
     expect(statSync(victimSocket).isSocket()).toBe(true);
     inAttacker(`ln -sf '${victimSocket}' .s.PGSQL.5432 && test -L .s.PGSQL.5432`);
     await expectRefusedAndRecoverable();
@@ -105,7 +107,7 @@ describe('The socket path cannot be turned against the host or another tenant (r
   });
 
   it('a 100 MB file: stops at the small cap with ENOSPC, on tmpfs, not on the host disk', async () => {
-    const dir = sandboxOf('sock-attacker').socketDir;
+    const dir = socketDirOf(sandboxOf('sock-attacker'));
     expect(statfsSync(dir).type).toBe(TMPFS_MAGIC);
     const hostFree = () => {
       const s = statfsSync('/var/lib/docker');

@@ -3,6 +3,7 @@ import { AppConfig, loadConfig } from '../config/app-config';
 import { ContainerNotFoundError } from '../runtime/container-runtime';
 import { FakeArchiveStore } from '../../test/support/fake-archive-store';
 import { FakeRuntime } from '../../test/support/fakes';
+import { ExecArchiveTools } from './exec-archive-tools';
 import { ArchiveToolError, SandboxArchiver } from './sandbox-archiver';
 
 describe(SandboxArchiver.name, () => {
@@ -14,7 +15,7 @@ describe(SandboxArchiver.name, () => {
   beforeEach(async () => {
     runtime = new FakeRuntime();
     store = new FakeArchiveStore();
-    sut = new SandboxArchiver(config, runtime, store);
+    sut = new SandboxArchiver(config, new ExecArchiveTools(runtime), store);
     id = (await runtime.start({ name: 'u', image: 'i', labels: {}, memoryBytes: 1, dataBytes: 1, cpus: 1, pidsLimit: 16 })).id;
   });
 

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { PassThrough, Readable, Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../domain/errors';
-import { ContainerRuntime, ExecOptions, ExecResult } from '../runtime/container-runtime';
-import { SOCKET_MOUNT } from '../runtime/sandbox-socket';
+import type { ExecResult } from '../runtime/container-runtime';
 import { ArchiveQuotaError, ArchiveStore, StoredArchive } from './archive-store';
+import { ArchiveTools } from './archive-tools';
 import { restoreList } from './toc-list';
-
-const BIN = '/usr/lib/postgresql/17/bin';
 /** A restore list is a few lines per object; anything near this is not a list we made. */
 const MAX_TOC_BYTES = 32 * 1024 * 1024;
 
@@ -32,9 +30,9 @@ export class ArchiveToolError extends DomainError {
 }
 
 /**
- * Saves a sandbox's database into the ArchiveStore and restores one into a sandbox, with the
- * image's own client binaries run inside the container (ContainerRuntime.exec) and the bytes
- * streamed through the controller. Both log in as the user's role `sandbox`, never a superuser:
+ * Saves a sandbox's database into the ArchiveStore and restores one into a sandbox, with
+ * Postgres' own client binaries (ArchiveTools: inside the container on docker, beside the
+ * controller over TLS on a swarm) and the bytes streamed through the controller. Both log in as the user's role `sandbox`, never a superuser:
  * pg_dump reads only what the user can read, and a restore is the user's own SQL replayed with the
  * user's rights (docs/HIBERNATION.md says why this mechanism and not a copy of the data directory).
  */
@@ -42,7 +40,7 @@ export class ArchiveToolError extends DomainError {
 export class SandboxArchiver {
   constructor(
     private readonly config: AppConfig,
-    private readonly runtime: ContainerRuntime,
+    private readonly tools: ArchiveTools,
     private readonly archives: ArchiveStore,
   ) {}
 
@@ -63,12 +61,7 @@ export class SandboxArchiver {
     writing.catch(() => aborter.abort());
     const deadline = this.deadline();
     deadline.addEventListener('abort', () => aborter.abort(), { once: true });
-    const dumping = this.run(
-      'save',
-      containerId,
-      [`${BIN}/pg_dump`, '-h', SOCKET_MOUNT, '-U', 'sandbox', '-d', 'sandbox', '-Fc', '-Z', 'zstd:1', '--lock-wait-timeout=10s'],
-      { stdout: out, signal: aborter.signal },
-    );
+    const dumping = this.run('save', 'pg_dump', () => this.tools.dump(containerId, { stdout: out, signal: aborter.signal }));
     // Whatever happens to the tool, the store's input ends: a write must never wait forever.
     dumping.then(
       () => out.end(),
@@ -99,33 +92,23 @@ export class SandboxArchiver {
   async restore(containerId: string, archive: StoredArchive): Promise<void> {
     const list = Buffer.from(restoreList(await this.tableOfContents(containerId, archive, 'restore')), 'utf8');
     const body = await this.archives.open(archive.key, archive);
-    const stdin = Readable.from(withHeader(list, body));
-    const res = await this.run('restore', containerId, ['/usr/local/bin/pgsbx-restore'], { stdin, signal: this.deadline() });
+    const res = await this.run('restore', 'pg_restore', () => this.tools.restore(containerId, list, body, this.deadline()));
     if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore failed (exit ${res.exitCode}): ${res.stderr.trim()}`, 'restore');
   }
 
-  /**
-   * Ends the user's sessions that sit idle in an open transaction (before a hibernate): one holding
-   * a lock would otherwise hold pg_dump until the timeout, and hibernation does not keep open
-   * transactions anyway. Sessions outside a transaction hold no locks and stay (a hibernate that
-   * fails leaves them working). Best effort: a failure here is pg_dump's to report.
-   */
-  async endSessions(containerId: string): Promise<void> {
-    const sql =
-      "select pg_catalog.pg_terminate_backend(pid) from pg_catalog.pg_stat_activity where usename = 'sandbox' and state like 'idle in transaction%' and pid <> pg_catalog.pg_backend_pid()";
-    await this.run('save', containerId, [`${BIN}/psql`, '-h', SOCKET_MOUNT, '-U', 'sandbox', '-d', 'sandbox', '-XAtqc', sql], {
-      signal: AbortSignal.timeout(10_000),
-    }).catch(() => undefined);
+  /** See ArchiveTools.endIdleTransactions (before a hibernate). */
+  endSessions(containerId: string): Promise<void> {
+    return this.tools.endIdleTransactions(containerId);
   }
 
   /** Runs a tool; the engine's own failures (a container gone, an abort) become the user's clear 422. */
-  private run(phase: 'save' | 'restore', containerId: string, argv: string[], opts: ExecOptions): Promise<ExecResult> {
-    return this.runtime.exec(containerId, argv, opts).catch((e: Error) => {
-      throw e instanceof DomainError ? e : new ArchiveToolError(`${argv[0].split('/').pop()} could not run: ${e.message}`, phase);
+  private run(phase: 'save' | 'restore', tool: string, fn: () => Promise<ExecResult>): Promise<ExecResult> {
+    return fn().catch((e: Error) => {
+      throw e instanceof DomainError ? e : new ArchiveToolError(`${tool} could not run: ${e.message}`, phase);
     });
   }
 
-  /** `pg_restore -l` of the archive, run in the container: proves the archive reads back. */
+  /** `pg_restore -l` of the archive: proves the archive reads back. */
   private async tableOfContents(containerId: string, archive: StoredArchive, phase: 'save' | 'restore'): Promise<string> {
     const body = await this.archives.open(archive.key, archive);
     const chunks: Buffer[] = [];
@@ -140,16 +123,11 @@ export class SandboxArchiver {
         done();
       },
     });
-    const res = await this.run(phase, containerId, [`${BIN}/pg_restore`, '-l'], { stdin: body, stdout: sink, signal: this.deadline() });
+    const res = await this.run(phase, 'pg_restore -l', () =>
+      this.tools.list(containerId, { stdin: body, stdout: sink, signal: this.deadline() }),
+    );
     if (tooBig) throw new ArchiveToolError(`the archive's table of contents is over ${MAX_TOC_BYTES} bytes`, phase);
     if (res.exitCode !== 0) throw new ArchiveToolError(`pg_restore -l failed (exit ${res.exitCode}): ${res.stderr.trim()}`, phase);
     return Buffer.concat(chunks).toString('utf8');
   }
-}
-
-/** What pgsbx-restore reads: the list's byte length on a line, the list, then the archive. */
-async function* withHeader(list: Buffer, body: Readable): AsyncGenerator<Buffer> {
-  yield Buffer.from(`${list.length}\n`, 'utf8');
-  yield list;
-  for await (const chunk of body) yield chunk as Buffer;
 }

@@ -1,3 +1,5 @@
+import type { BlockList } from 'node:net';
+import { parseSubnets } from '../http/refuse-subnets';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseBytes, parseDuration } from '../common/duration';
@@ -44,6 +46,10 @@ export class AppConfig {
   placement!: string[];
   /** The overlay network sandbox services join (swarm). */
   swarmNetwork!: string;
+  /** Hosts in these networks never reach the API (the sandboxes' overlay on a swarm: deploy/stack.yaml). */
+  apiRefuseSubnets!: BlockList;
+  /** Where the swarm runtime keeps the CA it signs sandbox certificates with (0700; docs/SWARM.md). */
+  caDir!: string;
   logLevel!: 'debug' | 'info' | 'warn' | 'error';
   /** Any Postgres for the controller's own state; '' = the embedded control container (issue 11). */
   controlDatabaseUrl!: string;
@@ -183,6 +189,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(v)) throw new Error('expected a network name');
     return v;
   });
+  c.apiRefuseSubnets = read('API_REFUSE_SUBNETS', '', parseSubnets);
+  c.caDir = read('SANDBOX_CA_DIR', '/var/lib/pgsbx/ca', (v) => resolve(v));
   c.logLevel = read('LOG_LEVEL', 'info', (v) => {
     if (!['debug', 'info', 'warn', 'error'].includes(v)) throw new Error('expected debug, info, warn or error');
     return v as AppConfig['logLevel'];

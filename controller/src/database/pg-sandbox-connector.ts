@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Client } from 'pg';
+import { Client, ClientConfig } from 'pg';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import type { SandboxEndpoint } from '../runtime/container-runtime';
+import { SandboxAuthority } from '../tls/sandbox-authority';
+import { CheckedTlsStream } from './checked-tls-stream';
 import { PgSandboxConnection } from './pg-sandbox-connection';
 import { PinnedSocket } from './pinned-socket';
 import { ProtocolViolationError } from './protocol-frames';
@@ -36,32 +39,59 @@ function refusePassword(): Promise<string> {
 }
 
 /**
- * Connects with pg over the sandbox's pinned socket: see PinnedSocket for why nothing in its
- * directory is followed.
+ * Connects with pg over the sandbox's pinned socket (see PinnedSocket for why nothing in its
+ * directory is followed), or, on a swarm, over TLS verified against the controller's CA with the
+ * sandbox's own SCRAM password (CheckedTlsStream; docs/SWARM.md "The data path").
  */
 @Injectable()
 export class PgSandboxConnector extends SandboxConnector {
   constructor(
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly authority: SandboxAuthority,
   ) {
     super();
   }
 
-  async connect(socketDir: string, role: SandboxRole): Promise<SandboxConnection> {
-    const socket = PinnedSocket.open(socketDir);
-    const client = new Client({
-      host: socketDir,
-      stream: () => socket.stream(),
+  async connect(endpoint: SandboxEndpoint, role: SandboxRole): Promise<SandboxConnection> {
+    const common: ClientConfig = {
       user: role,
       database: 'sandbox',
       application_name: role === 'sandbox' ? 'notebook' : 'pgsbx-controller',
       ...(role === 'sandbox' ? { statement_timeout: this.config.statementTimeoutMs } : { options: MANAGEMENT_OPTIONS }),
       connectionTimeoutMillis: 5000,
-      // Peer authentication never asks for a password. A server that does is not the sandbox's
-      // Postgres; without this pg would answer with PGPASSWORD or root's ~/.pgpass.
-      password: refusePassword,
-    });
+    };
+    if (endpoint.kind === 'tcp') {
+      const [ca, password] = await Promise.all([this.authority.caPem(), this.authority.password(role, endpoint.servername)]);
+      return this.open(
+        new Client({
+          ...common,
+          host: endpoint.host,
+          port: endpoint.port,
+          stream: () => new CheckedTlsStream({ ...endpoint, ca }),
+          // Sent only inside the verified TLS connection (the stream connects after the handshake).
+          password,
+        }),
+      );
+    }
+    const socket = PinnedSocket.open(endpoint.dir);
+    try {
+      return await this.open(
+        new Client({
+          ...common,
+          host: endpoint.dir,
+          stream: () => socket.stream(),
+          // Peer authentication never asks for a password. A server that does is not the sandbox's
+          // Postgres; without this pg would answer with PGPASSWORD or root's ~/.pgpass.
+          password: refusePassword,
+        }),
+      );
+    } finally {
+      socket.close(); // the connection is made (or failed); the handle only served to reach it
+    }
+  }
+
+  private async open(client: Client): Promise<SandboxConnection> {
     // An idle connection can still break (container killed); without a listener that would
     // crash the process. The session that owns it sees the failure on its next statement.
     client.on('error', () => undefined);
@@ -71,19 +101,20 @@ export class PgSandboxConnector extends SandboxConnector {
       // Frees what pg holds of a connection that never opened; its failure is the one thrown below.
       client.end().catch(() => undefined);
       throw e;
-    } finally {
-      socket.close(); // the connection is made (or failed); the handle only served to reach it
     }
     return new PgSandboxConnection(client);
   }
 
-  waitReady(socketDir: string, timeoutMs: number): Promise<SandboxConnection> {
+  waitReady(endpoint: SandboxEndpoint, timeoutMs: number): Promise<SandboxConnection> {
     return retryUntilReady(
       this.clock,
       timeoutMs,
-      // ENOENT before the socket exists, 57P03 while the server starts
-      () => this.connect(socketDir, 'sandbox'),
-      (e) => e instanceof SocketTamperedError || e instanceof ProtocolViolationError, // waiting would not untamper it
+      // ENOENT before the socket exists (ENOTFOUND before the overlay's DNS knows the task), 57P03 while the server starts
+      () => this.connect(endpoint, 'sandbox'),
+      // Waiting would not untamper it, nor make a refused login (28xxx) acceptable. A refused
+      // certificate is waited out: a name reused by a new service (a reset's cold start) can still
+      // resolve to the old task for a moment, and nothing was sent to it.
+      (e) => e instanceof SocketTamperedError || e instanceof ProtocolViolationError || /^28/.test((e as { code?: string }).code ?? ''),
     );
   }
 }

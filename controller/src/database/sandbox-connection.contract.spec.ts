@@ -5,5 +5,9 @@ import { sandboxConnectionContract } from '../../test/support/sandbox-connection
 describe(`${FakeSandboxConnector.name} keeps the SandboxConnection contract`, () => {
   const connector = new FakeSandboxConnector();
   connector.unreachable.add('/fake/missing');
-  sandboxConnectionContract(() => ({ connector, socketDir: '/fake/c1', missingDir: '/fake/missing' }));
+  sandboxConnectionContract(() => ({
+    connector,
+    endpoint: { kind: 'unix', dir: '/fake/c1' },
+    missing: { endpoint: { kind: 'unix', dir: '/fake/missing' }, code: 'ENOENT' },
+  }));
 });

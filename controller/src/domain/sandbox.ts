@@ -1,4 +1,5 @@
 import type { SandboxConnection } from '../database/sandbox-connection';
+import type { SandboxEndpoint } from '../runtime/container-runtime';
 
 /** How a user got their container: from the warm pool, started for them, or found at start-up. */
 export type ProvisionSource = 'pool' | 'cold' | 'adopted';
@@ -31,7 +32,7 @@ export class Sandbox {
   constructor(
     readonly name: string,
     readonly containerId: string,
-    readonly socketDir: string,
+    readonly endpoint: SandboxEndpoint,
     readonly createdAt: number,
     readonly imageId: string,
     readonly claimedAt: number,

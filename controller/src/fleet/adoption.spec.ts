@@ -62,7 +62,7 @@ describe(adoptionConnection.name, () => {
       throw new Error('unused');
     }
   }
-  const upFor = (ms: number) => ({ socketDir: '/nowhere', createdAt: new Date(Date.now() - ms) }) as ContainerInfo;
+  const upFor = (ms: number) => ({ endpoint: { kind: 'unix', dir: '/nowhere' }, createdAt: new Date(Date.now() - ms) }) as ContainerInfo;
   const coded = (code: string, message = code) => Object.assign(new Error(message), { code });
 
   it('gives up at the short bound when the server accepts and never answers, and closes a late connection', async () => {

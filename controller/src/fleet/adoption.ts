@@ -38,7 +38,7 @@ export async function adoptionConnection(
   for (;;) {
     const left = shortDeadline - Date.now();
     try {
-      return await within(connector.connect(info.socketDir, 'sandbox'), Math.max(left, 50));
+      return await within(connector.connect(info.endpoint, 'sandbox'), Math.max(left, 50));
     } catch (e) {
       const deadline = isStillStarting(e) ? startDeadline : shortDeadline;
       if (Date.now() + delay >= deadline) {

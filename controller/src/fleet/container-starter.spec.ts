@@ -1,6 +1,6 @@
 import { fleetFixture } from '../../test/support/fleet-fixture';
 import { FakeConnector, FakeRuntime } from '../../test/support/fakes';
-import { NameConflictError, SandboxContainerSpec } from '../runtime/container-runtime';
+import { NameConflictError, SandboxContainerSpec, SandboxEndpoint } from '../runtime/container-runtime';
 import { ContainerStarter } from './container-starter';
 
 const flush = () => new Promise((r) => setImmediate(r));
@@ -28,10 +28,10 @@ class StickyRuntime extends FakeRuntime {
 class HeldConnector extends FakeConnector {
   readonly timeouts: number[] = [];
   private readonly waiting: { go(): void; fail(e: Error): void }[] = [];
-  override async waitReady(socketDir: string, timeoutMs?: number) {
+  override async waitReady(endpoint: SandboxEndpoint, timeoutMs?: number) {
     this.timeouts.push(timeoutMs as number);
     await new Promise<void>((go, fail) => this.waiting.push({ go, fail }));
-    return super.waitReady(socketDir);
+    return super.waitReady(endpoint);
   }
   answer(): void {
     this.waiting.shift()!.go();

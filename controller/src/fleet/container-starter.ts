@@ -37,7 +37,7 @@ export class ContainerStarter {
     return this.slots.run(async () => {
       const info = await this.runtime.start(this.spec(name));
       try {
-        return { info, client: await this.connector.waitReady(info.socketDir, this.config.readyTimeoutMs) };
+        return { info, client: await this.connector.waitReady(info.endpoint, this.config.readyTimeoutMs) };
       } catch (e) {
         await this.runtime
           .remove(info.id)

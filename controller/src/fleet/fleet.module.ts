@@ -8,6 +8,12 @@ import { FleetService } from './fleet.service';
 import { FleetStats } from './fleet-stats';
 import { Hibernation } from './hibernation';
 import { SandboxArchiver } from '../archive/sandbox-archiver';
+import { ArchiveTools } from '../archive/archive-tools';
+import { ExecArchiveTools } from '../archive/exec-archive-tools';
+import { NetworkArchiveTools } from '../archive/network-archive-tools';
+import { AppConfig } from '../config/app-config';
+import { ContainerRuntime } from '../runtime/container-runtime';
+import { SandboxAuthority } from '../tls/sandbox-authority';
 import { UsageRecorder } from './usage-recorder';
 import { ArchiveRetention, LiveSandboxes } from '../archive/retention';
 import { FleetLiveSandboxes } from './fleet-live-sandboxes';
@@ -22,7 +28,7 @@ import { WarmPool } from './warm-pool';
 
 /**
  * The fleet of sandbox containers. Needs from a global module: AppConfig, JsonLogger, Clock,
- * MetricsService, ContainerRuntime, SandboxConnector, ControlStore and ArchiveStore. Others use FleetService only.
+ * MetricsService, ContainerRuntime, SandboxConnector, SandboxAuthority, ControlStore and ArchiveStore. Others use FleetService only.
  */
 @Module({
   providers: [
@@ -36,6 +42,13 @@ import { WarmPool } from './warm-pool';
     Hibernation,
     Provisioner,
     SandboxArchiver,
+    {
+      // Inside the container where the engine can exec there (docker), beside the controller over TLS on a swarm.
+      provide: ArchiveTools,
+      useFactory: (c: AppConfig, runtime: ContainerRuntime, authority: SandboxAuthority) =>
+        c.runtime === 'swarm' ? new NetworkArchiveTools(runtime, authority) : new ExecArchiveTools(runtime),
+      inject: [AppConfig, ContainerRuntime, SandboxAuthority],
+    },
     UsageRecorder,
     ArchiveRetention,
     { provide: LiveSandboxes, useClass: FleetLiveSandboxes },

@@ -80,7 +80,7 @@ export class Provisioner {
       return null;
     }
     const now = this.clock.now();
-    const sb = new Sandbox(info.name, info.id, info.socketDir, info.createdAt.getTime(), info.imageId, now, 'adopted', userId);
+    const sb = new Sandbox(info.name, info.id, info.endpoint, info.createdAt.getTime(), info.imageId, now, 'adopted', userId);
     sb.warmClient = client;
     this.registry.register(sb);
     return sb;
@@ -159,7 +159,7 @@ export class Provisioner {
         if (e instanceof ContainerNotFoundError) continue;
         throw e;
       }
-      const sb = new Sandbox(name, entry.containerId, entry.socketDir, entry.createdAt, entry.imageId, this.clock.now(), 'pool', userId);
+      const sb = new Sandbox(name, entry.containerId, entry.endpoint, entry.createdAt, entry.imageId, this.clock.now(), 'pool', userId);
       sb.warmClient = entry.client;
       return sb;
     }
@@ -169,7 +169,7 @@ export class Provisioner {
   private async startCold(name: string, userId: string): Promise<Sandbox> {
     const { info, client } = await this.starter.start(name, true);
     const now = this.clock.now();
-    const sb = new Sandbox(name, info.id, info.socketDir, now, this.image.id ?? '', now, 'cold', userId);
+    const sb = new Sandbox(name, info.id, info.endpoint, now, this.image.id ?? '', now, 'cold', userId);
     sb.warmClient = client;
     return sb;
   }

@@ -169,7 +169,7 @@ export class Recovery {
       this.pool.adopt({
         containerId: info.id,
         name: info.name,
-        socketDir: info.socketDir,
+        endpoint: info.endpoint,
         createdAt: info.createdAt.getTime(),
         imageId: info.imageId,
         client,

@@ -3,7 +3,7 @@ import { MetricsService } from '../common/metrics.service';
 import { Sandbox } from '../domain/sandbox';
 import { SandboxRegistry } from './sandbox-registry';
 
-const sandbox = (name: string, id: string) => new Sandbox(name, id, `/s/${id}`, 0, 'img', 0, 'cold', name);
+const sandbox = (name: string, id: string) => new Sandbox(name, id, { kind: 'unix', dir: `/s/${id}` }, 0, 'img', 0, 'cold', name);
 
 async function gauge(metrics: MetricsService, state: string): Promise<number | undefined> {
   const m = await metrics.sandboxes.get();

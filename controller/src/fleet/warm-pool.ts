@@ -6,7 +6,7 @@ import { warnOnFailure } from '../common/log-failure';
 import { MetricsService } from '../common/metrics.service';
 import { AppConfig } from '../config/app-config';
 import type { SandboxConnection } from '../database/sandbox-connection';
-import { ContainerRuntime } from '../runtime/container-runtime';
+import { ContainerRuntime, SandboxEndpoint } from '../runtime/container-runtime';
 import { BackgroundTasks } from './background-tasks';
 import { ContainerStarter } from './container-starter';
 import { CurrentImage } from './current-image';
@@ -15,7 +15,7 @@ import { CurrentImage } from './current-image';
 export interface PoolEntry {
   containerId: string;
   name: string;
-  socketDir: string;
+  endpoint: SandboxEndpoint;
   createdAt: number;
   imageId: string;
   client: SandboxConnection;
@@ -172,7 +172,7 @@ export class WarmPool {
     return {
       containerId: info.id,
       name,
-      socketDir: info.socketDir,
+      endpoint: info.endpoint,
       createdAt: this.clock.now(),
       imageId: this.image.id ?? '',
       client,

@@ -27,6 +27,15 @@ export interface ControlDatabaseSpec {
   memoryBytes: number;
 }
 
+/**
+ * Where the controller reaches a sandbox's Postgres. `unix`: the host directory holding its Unix
+ * socket (docker runtime; the container can write there: connect only through PinnedSocket; `dir`
+ * is '' when it has none). `tcp`: its address on the swarm's overlay (the service name: dnsrr
+ * resolves it to the task), TLS verified against the controller's CA with `servername`, and SCRAM
+ * (docs/SWARM.md "The data path").
+ */
+export type SandboxEndpoint = { kind: 'unix'; dir: string } | { kind: 'tcp'; host: string; port: number; servername: string };
+
 export interface ContainerInfo {
   id: string;
   name: string;
@@ -34,11 +43,7 @@ export interface ContainerInfo {
   imageId: string;
   labels: Record<string, string>;
   running: boolean;
-  /**
-   * Host directory holding the Postgres Unix socket of this container ('' when it has none). The
-   * container can write there: connect only through PinnedSocket.
-   */
-  socketDir: string;
+  endpoint: SandboxEndpoint;
   createdAt: Date;
   /** Where it runs, when the engine has more than one machine (swarm: the node's host name). */
   node?: string;

@@ -16,6 +16,7 @@ import {
   NameConflictError,
   RuntimeEvent,
   RuntimeUnavailableError,
+  SandboxEndpoint,
   SandboxContainerSpec,
 } from './container-runtime';
 import { containerKind, goneContainerName } from '../domain/sandbox-names';
@@ -118,7 +119,7 @@ export class DockerRuntime extends ContainerRuntime {
         imageId: '',
         labels: spec.labels,
         running: true,
-        socketDir: socketDirOf(created.Mounts),
+        endpoint: endpointOf(created.Mounts),
         createdAt: new Date(),
       };
     } catch (e) {
@@ -169,7 +170,7 @@ export class DockerRuntime extends ContainerRuntime {
         imageId: i.Image,
         labels: i.Config.Labels ?? {},
         running: i.State.Running,
-        socketDir: socketDirOf(i.Mounts),
+        endpoint: endpointOf(i.Mounts),
         createdAt: new Date(i.Created),
         exitReason: i.State.Running ? undefined : i.State.OOMKilled ? 'oom' : `exit ${i.State.ExitCode}`,
         oomKilled: i.State.OOMKilled,
@@ -191,7 +192,7 @@ export class DockerRuntime extends ContainerRuntime {
       imageId: r.ImageID,
       labels: r.Labels ?? {},
       running: r.State === 'running',
-      socketDir: socketDirOf(r.Mounts),
+      endpoint: endpointOf(r.Mounts),
       createdAt: new Date(r.Created * 1000),
       exitReason: r.State === 'running' ? undefined : r.Status,
     }));
@@ -255,7 +256,7 @@ export class DockerRuntime extends ContainerRuntime {
         if ((e as DockerError).statusCode !== 304) throw e; // 304: already started
       }
     }
-    return { socketDir: info.socketDir };
+    return { socketDir: info.endpoint.kind === 'unix' ? info.endpoint.dir : '' };
   }
 
   async logs(id: string, tail: number): Promise<string> {
@@ -391,9 +392,9 @@ function controlContainerOptions(spec: ControlDatabaseSpec): Docker.ContainerCre
   };
 }
 
-/** Host path of the socket volume, from the container's mounts ('' when there is none). */
-function socketDirOf(mounts: { Type: string; Source: string; Destination: string }[] | undefined): string {
-  return mounts?.find((m) => m.Type === 'volume' && m.Destination === SOCKET_MOUNT)?.Source ?? '';
+/** The host path of the socket volume, from the container's mounts ('' when there is none). */
+function endpointOf(mounts: { Type: string; Source: string; Destination: string }[] | undefined): SandboxEndpoint {
+  return { kind: 'unix', dir: mounts?.find((m) => m.Type === 'volume' && m.Destination === SOCKET_MOUNT)?.Source ?? '' };
 }
 
 interface DockerEvent {

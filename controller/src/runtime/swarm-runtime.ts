@@ -1,10 +1,11 @@
-// ~300 lines on purpose: the one file that knows the Docker Swarm API (dockerode), by design.
+// ~330 lines on purpose: the one file that knows the Docker Swarm API (dockerode), by design.
 import { Injectable } from '@nestjs/common';
 import Docker from 'dockerode';
 import { Observable, defer, retry, timer } from 'rxjs';
 import { JsonLogger } from '../common/json-logger';
 import { warnOnFailure } from '../common/log-failure';
 import { AppConfig } from '../config/app-config';
+import { SandboxAuthority } from '../tls/sandbox-authority';
 import { containerKind } from '../domain/sandbox-names';
 import {
   ContainerInfo,
@@ -18,6 +19,7 @@ import {
   SandboxContainerSpec,
 } from './container-runtime';
 import { demuxLogs, engineOptions, labelFilters } from './docker-wire';
+import { createCredentials, removeSecrets, secretIdsOf } from './swarm-credentials';
 import { eventsBetween } from './swarm-events';
 import { CLAIMS_LABEL, OWNER_LABEL, nameLockSpec, sandboxServiceSpec } from './swarm-service-spec';
 import { SwarmTask, isNameLock, isTerminal, latestTask, viewServices } from './swarm-view';
@@ -48,6 +50,7 @@ export class SwarmRuntime extends ContainerRuntime {
   constructor(
     private readonly config: AppConfig,
     private readonly log: JsonLogger,
+    private readonly authority: SandboxAuthority,
   ) {
     super();
     this.docker = new Docker(engineOptions(config.dockerHost));
@@ -67,11 +70,25 @@ export class SwarmRuntime extends ContainerRuntime {
     }
   }
 
-  /** Creates the service and waits (SANDBOX_READY_TIMEOUT) for its task to run; removes it otherwise. */
+  /**
+   * Creates the service with credentials of its own (a swarm secret: TLS key and certificate, SCRAM
+   * verifiers) and waits (SANDBOX_READY_TIMEOUT) for its task to run; removes both otherwise.
+   */
   async start(spec: SandboxContainerSpec): Promise<ContainerInfo> {
     const imageId = (await this.imageId(spec.image)) ?? '';
-    const body = sandboxServiceSpec(spec, { network: this.config.swarmNetwork, constraints: this.config.placement, imageId });
-    const created = await this.call('service create', spec.name, () => this.docker.createService(body));
+    const credentials = await this.call('secret create', spec.name, () =>
+      createCredentials(this.docker, this.authority, this.config.swarmNetwork, spec.name, spec.labels),
+    );
+    const body = sandboxServiceSpec(spec, { network: this.config.swarmNetwork, constraints: this.config.placement, imageId }, credentials);
+    let created: Awaited<ReturnType<Docker['createService']>>;
+    try {
+      created = await this.call('service create', spec.name, () => this.docker.createService(body));
+    } catch (e) {
+      await removeSecrets(this.docker, [credentials.secretId]).catch(
+        warnOnFailure(this.log, 'swarm', 'removing an unused secret failed', { container: spec.name }),
+      );
+      throw e;
+    }
     const id = (created as unknown as { id?: string; ID?: string }).id ?? (created as unknown as { ID: string }).ID;
     try {
       const deadline = Date.now() + this.config.readyTimeoutMs;
@@ -135,7 +152,7 @@ export class SwarmRuntime extends ContainerRuntime {
     if (!s) return;
     const owner = s.Spec?.Labels?.[OWNER_LABEL];
     if (owner) await this.removeLockOf(s.ID, owner);
-    else await this.removeService(s.ID);
+    else await this.removeSandboxService(s);
   }
 
   /** The service (and its name lock, when claimed); the node's engine removes the task's container. */
@@ -144,7 +161,7 @@ export class SwarmRuntime extends ContainerRuntime {
     if (!s) return;
     const owner = s.Spec?.Labels?.[OWNER_LABEL];
     if (owner) await this.removeLockOf(s.ID, owner);
-    await this.removeService(s.ID);
+    await this.removeSandboxService(s);
   }
 
   async inspect(idOrName: string): Promise<ContainerInfo | null> {
@@ -192,21 +209,26 @@ export class SwarmRuntime extends ContainerRuntime {
     return 0;
   }
 
-  /** Polls the services' tasks (swarm's own event stream has no task deaths); `resync` on each (re)start. */
   /**
-   * Not yet: the manager's API cannot exec in a task on another node. Hibernation on swarm needs
-   * the data path of docs/SWARM.md (pg_dump/pg_restore over the TLS connection, run beside the
-   * controller). Until then a hibernate fails cleanly and the sandbox stays running.
+   * The manager's API cannot exec in a task on another node. Nothing needs it: archives run
+   * beside the controller over the sandbox's TLS connection (NetworkArchiveTools).
    */
   exec(): Promise<ExecResult> {
-    return Promise.reject(new Error('exec is not available on the swarm runtime yet (docs/SWARM.md, "What is left")'));
+    return Promise.reject(
+      new Error('exec is not available on the swarm runtime: a task on another node is out of reach (archives use NetworkArchiveTools)'),
+    );
   }
 
-  /** The swarm runtime expects CONTROL_DATABASE_URL (app-config.ts refuses to start without it). */
+  /** The swarm runtime expects CONTROL_DATABASE_URL (app-config.ts refuses to start without it; deploy/stack.yaml has one). */
   ensureControlDatabase(): Promise<{ socketDir: string }> {
-    return Promise.reject(new Error('the swarm runtime needs CONTROL_DATABASE_URL: there is no embedded control database on a swarm yet'));
+    return Promise.reject(
+      new Error(
+        'the swarm runtime needs CONTROL_DATABASE_URL: there is no embedded control database on a swarm (deploy/stack.yaml runs one)',
+      ),
+    );
   }
 
+  /** Polls the services' tasks (swarm's own event stream has no task deaths); `resync` on each (re)start. */
   events(labels: Record<string, string>): Observable<RuntimeEvent> {
     const source = new Observable<RuntimeEvent>((sub) => {
       let before: Map<string, ContainerInfo> | undefined;
@@ -273,6 +295,12 @@ export class SwarmRuntime extends ContainerRuntime {
   private async removeLockOf(serviceId: string, name: string): Promise<void> {
     const lock = await this.serviceOrNull(name);
     if (lock?.Spec?.Labels?.[CLAIMS_LABEL] === serviceId) await this.removeService(lock.ID);
+  }
+
+  /** The service, then its secret (swarm refuses to remove a secret while a service names it). */
+  private async removeSandboxService(s: Docker.Service): Promise<void> {
+    await this.removeService(s.ID);
+    await this.call('secret remove', s.Spec?.Name, () => removeSecrets(this.docker, secretIdsOf(s)));
   }
 
   private async removeService(id: string): Promise<void> {

@@ -8,6 +8,12 @@ export const OWNER_LABEL = 'pgsbx.owner';
 export const CLAIMS_LABEL = 'pgsbx.claims';
 /** The image id the manager had for the image ref when the service was made (the ref can move). */
 export const IMAGE_ID_LABEL = 'pgsbx.image-id';
+/** The name on the sandbox's certificate (not a secret: its passwords are derived from it with the controller's key). */
+export const TLS_NAME_LABEL = 'pgsbx.tls-name';
+/** The port Postgres listens on across the overlay. */
+export const SANDBOX_PG_PORT = 5432;
+/** Where the image's entrypoint looks for its credentials (images/postgres/entrypoint.sh). */
+const CREDENTIALS_FILE = 'pgsbx-sandbox';
 
 /**
  * An idle sandbox needs ≈ 20 MB (README "Performance"); the scheduler places by reservations,
@@ -23,12 +29,25 @@ export interface SwarmPlacement {
   imageId: string;
 }
 
+/** The sandbox's own TLS key, certificate and SCRAM verifiers (a swarm secret), and who may connect. */
+export interface SwarmCredentials {
+  secretId: string;
+  secretName: string;
+  servername: string;
+  /** The overlay's subnet: the only addresses pg_hba admits (hostssl + scram-sha-256). */
+  peerSubnet: string;
+}
+
 /**
  * A sandbox as a swarm service: one replica that is never restarted (the controller decides),
  * the hardening the docker runtime gives its containers as far as a service spec can carry it
  * (docs/SWARM.md lists what it cannot), limits and reservations, spread over nodes, dnsrr.
  */
-export function sandboxServiceSpec(spec: SandboxContainerSpec, where: SwarmPlacement): Docker.CreateServiceOptions {
+export function sandboxServiceSpec(
+  spec: SandboxContainerSpec,
+  where: SwarmPlacement,
+  credentials: SwarmCredentials,
+): Docker.CreateServiceOptions {
   const tmpfsVolume = (target: string, size: number): Docker.MountSettings => ({
     Type: 'volume',
     Source: '',
@@ -47,11 +66,21 @@ export function sandboxServiceSpec(spec: SandboxContainerSpec, where: SwarmPlace
   const nanoCpus = Math.round(spec.cpus * 1e9);
   return {
     Name: spec.name,
-    Labels: { ...spec.labels, [IMAGE_ID_LABEL]: where.imageId },
+    Labels: { ...spec.labels, [IMAGE_ID_LABEL]: where.imageId, [TLS_NAME_LABEL]: credentials.servername },
     TaskTemplate: {
       ContainerSpec: {
         Image: spec.image,
         Labels: spec.labels,
+        // With these the image listens on the overlay, TLS only, SCRAM only, from the subnet only.
+        Env: [`PGSBX_PEER_SUBNET=${credentials.peerSubnet}`],
+        Secrets: [
+          {
+            SecretID: credentials.secretId,
+            SecretName: credentials.secretName,
+            // Postgres takes a key file owned by its own uid with no group/other access.
+            File: { Name: CREDENTIALS_FILE, UID: String(PG_UID), GID: String(PG_UID), Mode: 0o400 },
+          },
+        ],
         User: `${PG_UID}:${PG_UID}`,
         ReadOnly: true,
         CapabilityDrop: ['ALL'],

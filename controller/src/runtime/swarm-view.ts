@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { ContainerInfo } from './container-runtime';
-import { CLAIMS_LABEL, IMAGE_ID_LABEL, OWNER_LABEL } from './swarm-service-spec';
+import { CLAIMS_LABEL, IMAGE_ID_LABEL, OWNER_LABEL, SANDBOX_PG_PORT, TLS_NAME_LABEL } from './swarm-service-spec';
 
 /** The fields of a swarm task this runtime reads (dockerode leaves tasks untyped). */
 export interface SwarmTask {
@@ -66,7 +66,8 @@ export function viewServices(
       imageId: labels[IMAGE_ID_LABEL] ?? '',
       labels: visibleLabels(labels),
       running,
-      socketDir: '',
+      // dnsrr: the service's own name (not the user's, when claimed) resolves to its task on the overlay.
+      endpoint: { kind: 'tcp', host: s.Spec?.Name ?? '', port: SANDBOX_PG_PORT, servername: labels[TLS_NAME_LABEL] ?? '' },
       createdAt: new Date(s.CreatedAt ?? 0),
       node: task?.NodeID ? (nodeNames.get(task.NodeID) ?? task.NodeID) : undefined,
       exitReason: running ? undefined : exitReason(task),
@@ -83,7 +84,7 @@ export function viewServices(
       imageId: '',
       labels: visibleLabels(lock.Spec?.Labels ?? {}),
       running: false,
-      socketDir: '',
+      endpoint: { kind: 'tcp', host: lock.Spec?.Name ?? '', port: SANDBOX_PG_PORT, servername: '' },
       createdAt: new Date(lock.CreatedAt ?? 0),
       exitReason: 'its claim was cut short',
     });
@@ -99,7 +100,7 @@ function containerImage(s: Docker.Service): string {
 /** The sandbox's own labels, without the runtime's bookkeeping. */
 function visibleLabels(labels: Record<string, string>): Record<string, string> {
   const rest = { ...labels };
-  for (const k of [OWNER_LABEL, CLAIMS_LABEL, IMAGE_ID_LABEL]) delete rest[k];
+  for (const k of [OWNER_LABEL, CLAIMS_LABEL, IMAGE_ID_LABEL, TLS_NAME_LABEL]) delete rest[k];
   return rest;
 }
 

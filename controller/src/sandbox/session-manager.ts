@@ -70,7 +70,7 @@ export class SessionManager implements OnModuleDestroy {
   async connectionFor(sb: Sandbox, session: SqlSession): Promise<SandboxConnection> {
     if (session.connection) return session.connection;
     try {
-      session.connection = sb.takeWarmClient() ?? (await this.connector.connect(sb.socketDir, 'sandbox'));
+      session.connection = sb.takeWarmClient() ?? (await this.connector.connect(sb.endpoint, 'sandbox'));
     } catch (e) {
       const tampered = e instanceof SocketTamperedError || e instanceof ProtocolViolationError;
       const message = (e as Error).message;
@@ -94,7 +94,7 @@ export class SessionManager implements OnModuleDestroy {
     if (!conns) {
       conns = {
         sessions: new Map(),
-        management: new ManagementConnection(() => this.connector.connect(sb.socketDir, 'pgsbx_admin')),
+        management: new ManagementConnection(() => this.connector.connect(sb.endpoint, 'pgsbx_admin')),
       };
       this.connections.set(sb.containerId, conns);
     }

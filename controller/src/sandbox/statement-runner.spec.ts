@@ -19,7 +19,7 @@ function setup(env: Record<string, string> = {}) {
   } as unknown as FleetService;
   const sessions = new SessionManager(config, fleet, connector, new JsonLogger('error'));
   const sut = new StatementRunner(config, fleet, sessions, new JsonLogger('error'));
-  const sb = new Sandbox('p-u-alice', 'c1', '/fake/c1', 0, 'img', 0, 'cold', 'alice');
+  const sb = new Sandbox('p-u-alice', 'c1', { kind: 'unix', dir: '/fake/c1' }, 0, 'img', 0, 'cold', 'alice');
   const run = (sql: string, session = 'main') =>
     sut.runAll(sb, sessions.session(sb, session), sql, splitSql(sql), performance.now() + config.requestTimeoutMs);
   return { sut, connector, sessions, sb, run, fleet };

@@ -98,4 +98,24 @@ describe('SwarmRuntime on a three-node swarm', () => {
     expect(await died).toMatchObject({ kind: 'die', name: victim.name, exitCode: 137 });
     expect(await sut.inspect(victim.id)).toMatchObject({ running: false, exitReason: 'exit 137' });
   });
+
+  it('hands each sandbox a secret of its own (key, certificate, verifiers), which goes when the sandbox goes', async () => {
+    const sandboxSecrets = (name: string) =>
+      onNode(NODES[0], ['secret', 'ls', '--format', '{{.Name}}', '--filter', `label=pgsbx.secret-of=${name}`])
+        .split('\n')
+        .filter(Boolean);
+    const a = await sut.start(spec('secret-a'));
+    const b = await sut.start(spec('secret-b'));
+    expect(sandboxSecrets(a.name)).toHaveLength(1);
+    expect(sandboxSecrets(b.name)).toHaveLength(1);
+    expect(a.endpoint).toMatchObject({ kind: 'tcp', host: a.name, port: 5432 });
+    expect(b.endpoint.kind === 'tcp' && a.endpoint.kind === 'tcp' && b.endpoint.servername !== a.endpoint.servername).toBe(true);
+    // Mounted read-only for postgres alone, in the task's own tmpfs.
+    const { node, id } = taskContainer(a);
+    expect(onNode(node, ['exec', id, 'stat', '-c', '%u %a', '/run/secrets/pgsbx-sandbox'])).toBe('999 400');
+    await sut.remove(a.id);
+    await sut.release(b.id); // a cold-started sandbox's name goes with its service, and so does its secret
+    expect(sandboxSecrets(a.name)).toEqual([]);
+    expect(sandboxSecrets(b.name)).toEqual([]);
+  });
 });

@@ -8,6 +8,12 @@ import type {
   StatementOutcome,
 } from '../../src/database/sandbox-connection';
 import { SandboxConnector, SandboxRole, SocketTamperedError } from '../../src/database/sandbox-connector';
+import type { SandboxEndpoint } from '../../src/runtime/container-runtime';
+
+/** How the fake's sets name an endpoint: the socket directory, or host:port. */
+export function endpointKey(e: SandboxEndpoint): string {
+  return e.kind === 'unix' ? e.dir : `${e.host}:${e.port}`;
+}
 
 /**
  * What the fake answers to one statement. Rows are given whole: `run` applies maxRows and the
@@ -70,7 +76,8 @@ export class FakeSandboxConnector extends SandboxConnector {
   readonly opened: FakeSandboxConnection[] = [];
   private nextPid = 1000;
 
-  async connect(socketDir: string, role: SandboxRole): Promise<FakeSandboxConnection> {
+  async connect(endpoint: SandboxEndpoint, role: SandboxRole): Promise<FakeSandboxConnection> {
+    const socketDir = endpointKey(endpoint);
     if (this.tampered.has(socketDir)) throw new SocketTamperedError('sandbox.sock is a symbolic link, not a socket');
     if (this.hostile.has(socketDir)) throw new ProtocolViolationError('unknown message type 0x51');
     if (this.unreachable.has(socketDir)) {
@@ -81,8 +88,8 @@ export class FakeSandboxConnector extends SandboxConnector {
     return c;
   }
 
-  async waitReady(socketDir: string): Promise<FakeSandboxConnection> {
-    return this.connect(socketDir, 'sandbox');
+  async waitReady(endpoint: SandboxEndpoint): Promise<FakeSandboxConnection> {
+    return this.connect(endpoint, 'sandbox');
   }
 
   reply(text: string): FakeReply | undefined {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { endpointKey } from './fake-sandbox-connector';
 import { Observable, Subject, VirtualTimeScheduler } from 'rxjs';
 import { Clock } from '../../src/common/clock';
 import { containerKind, goneContainerName } from '../../src/domain/sandbox-names';
@@ -107,9 +108,9 @@ export class FakeRuntime extends ContainerRuntime {
     const existing = this.byName(spec.name);
     if (existing) {
       existing.running = true;
-      return { socketDir: existing.socketDir };
+      return { socketDir: endpointKey(existing.endpoint) };
     }
-    return { socketDir: this.add(spec, () => `/fake/${spec.name}-socket`).socketDir };
+    return { socketDir: endpointKey(this.add(spec, () => `/fake/${spec.name}-socket`).endpoint) };
   }
   events(): Observable<RuntimeEvent> {
     return this.events$;
@@ -123,7 +124,7 @@ export class FakeRuntime extends ContainerRuntime {
       imageId: this.imageRef,
       labels: spec.labels,
       running: true,
-      socketDir: socketDir(id),
+      endpoint: { kind: 'unix', dir: socketDir(id) },
       createdAt: new Date(),
     };
     this.containers.set(id, info);

@@ -1,3 +1,4 @@
+import { SandboxAuthority } from '../../src/tls/sandbox-authority';
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Clock } from '../../src/common/clock';
@@ -64,8 +65,20 @@ export async function fleetFixture(
       { provide: MetricsService, useValue: metrics },
       { provide: ControlStore, useValue: control },
       { provide: ArchiveStore, useValue: archives },
+      // Reads nothing until a swarm sandbox needs a certificate: never, with the docker-shaped fakes.
+      SandboxAuthority,
     ],
-    exports: [AppConfig, JsonLogger, ContainerRuntime, SandboxConnector, Clock, MetricsService, ControlStore, ArchiveStore],
+    exports: [
+      AppConfig,
+      JsonLogger,
+      ContainerRuntime,
+      SandboxConnector,
+      Clock,
+      MetricsService,
+      ControlStore,
+      ArchiveStore,
+      SandboxAuthority,
+    ],
   })
   class FakeOutsideModule {}
 

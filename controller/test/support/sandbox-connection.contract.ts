@@ -1,14 +1,15 @@
 import type { ResponseBudget, SandboxConnection, ServerNotice, StatementOutcome } from '../../src/database/sandbox-connection';
 import type { SandboxConnector } from '../../src/database/sandbox-connector';
+import type { SandboxEndpoint } from '../../src/runtime/container-runtime';
 import { CANCEL_BACKEND, CANNED_REPLIES, TERMINATE_BACKEND } from './fake-sandbox-connector';
 
 /** What the contract runs against: a connector and a sandbox it can reach. */
 export interface ConnectorTarget {
   connector: SandboxConnector;
-  /** The socket directory of a running sandbox. */
-  socketDir: string;
-  /** A directory with no server behind it. */
-  missingDir: string;
+  /** Where a running sandbox answers. */
+  endpoint: SandboxEndpoint;
+  /** Where nothing answers, and the error code that says so (ENOENT: no socket; ECONNREFUSED, ENOTFOUND over TCP). */
+  missing: { endpoint: SandboxEndpoint; code: string };
 }
 
 /** A process id no backend has (Linux pids stay below 2^22). */
@@ -23,8 +24,8 @@ const roomy = (): ResponseBudget => ({ bytesLeft: 1_000_000 });
 export function sandboxConnectionContract(target: () => ConnectorTarget): void {
   const opened: SandboxConnection[] = [];
   const connect = async (role: 'sandbox' | 'pgsbx_admin' = 'sandbox') => {
-    const { connector, socketDir } = target();
-    const c = await connector.connect(socketDir, role);
+    const { connector, endpoint } = target();
+    const c = await connector.connect(endpoint, role);
     opened.push(c);
     return c;
   };
@@ -42,9 +43,9 @@ export function sandboxConnectionContract(target: () => ConnectorTarget): void {
     expect(new Set([a.processId, b.processId, admin.processId]).size).toBe(3);
   });
 
-  it('a directory with no server is ENOENT, which recovery reads as "still starting"', async () => {
-    const { connector, missingDir } = target();
-    await expect(connector.connect(missingDir, 'sandbox')).rejects.toMatchObject({ code: 'ENOENT' });
+  it('no server there is ENOENT (or ECONNREFUSED), which recovery reads as "still starting"', async () => {
+    const { connector, missing } = target();
+    await expect(connector.connect(missing.endpoint, 'sandbox')).rejects.toMatchObject({ code: missing.code });
   });
 
   it.each(Object.entries(CANNED_REPLIES).filter(([, r]) => !('hang' in r)))('answers %s as the fake does', async (text, reply) => {
