@@ -27,9 +27,15 @@ export function jsonBody(limitBytes: number, tooLargeHint = 'send less SQL at a 
       if (problem) throw Object.assign(new Error(problem.message), problem);
     },
   });
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req: Request & { _body?: boolean }, res: Response, next: NextFunction) => {
+    // Read already by an earlier jsonBody (a route's own limit): the stream is spent. `_body` is
+    // body-parser's own flag, set by readPlainJson's path too.
+    if (req._body) return next();
     const done = (err?: BodyError) => {
-      if (!err) return next();
+      if (!err) {
+        req._body = true;
+        return next();
+      }
       const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
       const message =
         status === 413
