@@ -1,4 +1,4 @@
-// ~390 lines on purpose: the one file that knows the Docker Engine API (dockerode), by design.
+// ~410 lines on purpose: the one file that knows the Docker Engine API (dockerode) for the docker runtime, by design.
 import { Injectable } from '@nestjs/common';
 import Docker from 'dockerode';
 import { Observable, defer, retry, timer } from 'rxjs';
