@@ -15,7 +15,7 @@
  *   BENCH_PREFIX (container prefix, default pgsbx-bench), BENCH_CONTROLLER (the controller's main.js to measure; default this checkout's build)
  */
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
@@ -28,6 +28,7 @@ import { PinnedSocket } from '../database/pinned-socket';
 import { BIG_RESULT_SQL, peakRss, pullBigResults } from './big-results-load';
 import { BenchRow, ceilings } from './ceilings';
 import { hibernationBench } from './hibernation';
+import { hs256Token } from './hs256-token';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
@@ -60,11 +61,7 @@ function record(what: string, xs: number[], unit = 'ms', target?: string, met?: 
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
-function sign(sub: string, role = 'pro'): string {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, role, iat: Math.floor(Date.now() / 1000) })}`;
-  return `${head}.${createHmac('sha256', SECRET).update(head).digest('base64url')}`;
-}
+const sign = (sub: string, role = 'pro'): string => hs256Token(SECRET, sub, role);
 
 let base = '';
 const ADMIN = () => sign('bench-ops', 'admin');
