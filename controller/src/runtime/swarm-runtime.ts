@@ -22,7 +22,7 @@ import { demuxLogs, engineOptions, labelFilters } from './docker-wire';
 import { createCredentials, removeSecrets, secretIdsOf } from './swarm-credentials';
 import { eventsBetween } from './swarm-events';
 import { CLAIMS_LABEL, OWNER_LABEL, nameLockSpec, sandboxServiceSpec } from './swarm-service-spec';
-import { SwarmTask, isNameLock, isTerminal, latestTask, viewServices } from './swarm-view';
+import { SwarmNodes, SwarmTask, isAbandoned, isNameLock, isTerminal, latestTask, viewServices } from './swarm-view';
 
 /** How often events() looks at the services' tasks, and start() at a new one's. */
 const EVENT_POLL_MS = 1000;
@@ -45,7 +45,7 @@ class LostRaceError extends Error {}
 @Injectable()
 export class SwarmRuntime extends ContainerRuntime {
   private readonly docker: Docker;
-  private readonly nodeNames = new Map<string, string>();
+  private readonly nodes: SwarmNodes = { names: new Map(), down: new Set() };
 
   constructor(
     private readonly config: AppConfig,
@@ -266,20 +266,26 @@ export class SwarmRuntime extends ContainerRuntime {
   private async view(services: Docker.Service[]): Promise<ContainerInfo[]> {
     const ids = services.filter((s) => !isNameLock(s)).map((s) => s.ID);
     const tasks = ids.length ? await this.tasks(ids) : [];
-    if (tasks.some((t) => t.NodeID && !this.nodeNames.has(t.NodeID))) await this.refreshNodeNames();
-    return viewServices(services, tasks, this.nodeNames, this.config.prefix);
+    // Node names are asked for once per new node; states when a task was given up on (to say why).
+    if (tasks.some((t) => (t.NodeID && !this.nodes.names.has(t.NodeID)) || isAbandoned(t))) await this.refreshNodes();
+    return viewServices(services, tasks, this.nodes, this.config.prefix);
   }
 
   private async tasks(serviceIds: string[]): Promise<SwarmTask[]> {
     return (await this.call('task list', undefined, () => this.docker.listTasks({ filters: { service: serviceIds } }))) as SwarmTask[];
   }
 
-  private async refreshNodeNames(): Promise<void> {
+  private async refreshNodes(): Promise<void> {
     const nodes = (await this.call('node list', undefined, () => this.docker.listNodes())) as {
       ID: string;
       Description?: { Hostname?: string };
+      Status?: { State?: string };
     }[];
-    for (const n of nodes) this.nodeNames.set(n.ID, n.Description?.Hostname ?? n.ID);
+    this.nodes.down.clear();
+    for (const n of nodes) {
+      this.nodes.names.set(n.ID, n.Description?.Hostname ?? n.ID);
+      if (n.Status?.State === 'down' || n.Status?.State === 'unknown') this.nodes.down.add(n.ID);
+    }
   }
 
   private async serviceOrNull(idOrName: string): Promise<Docker.Service | null> {

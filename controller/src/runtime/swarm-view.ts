@@ -18,6 +18,21 @@ export function isTerminal(task: SwarmTask | undefined): boolean {
   return !task || TERMINAL.has(task.Status?.State ?? '');
 }
 
+/**
+ * A task the swarm gave up on while its last report still says running: its node stopped
+ * answering (the manager marks it down after missed heartbeats, ~10–15 s) and the orchestrator
+ * set its desired state to shutdown. Nobody will report that task again, so it counts as dead.
+ */
+export function isAbandoned(task: SwarmTask | undefined): boolean {
+  return Boolean(task && !isTerminal(task) && task.DesiredState && task.DesiredState !== 'running' && task.DesiredState !== 'ready');
+}
+
+/** What the runtime knows of the nodes: names for the port's `node`, and which are down. */
+export interface SwarmNodes {
+  names: Map<string, string>;
+  down: Set<string>;
+}
+
 /** The service's newest task: one replica and no restarts, so normally its only one. */
 export function latestTask(tasks: SwarmTask[], serviceId: string): SwarmTask | undefined {
   return tasks
@@ -37,12 +52,7 @@ export function isNameLock(s: Docker.Service): boolean {
  * recovery removes it and never mistakes it for a pool entry; a lock whose service is gone (a
  * claim cut short) is shown as a stopped container, so the fleet clears it away.
  */
-export function viewServices(
-  services: Docker.Service[],
-  tasks: SwarmTask[],
-  nodeNames: Map<string, string>,
-  prefix: string,
-): ContainerInfo[] {
+export function viewServices(services: Docker.Service[], tasks: SwarmTask[], nodes: SwarmNodes, prefix: string): ContainerInfo[] {
   const locks = new Map<string, Docker.Service>();
   for (const s of services) if (isNameLock(s)) locks.set(s.Spec!.Labels![CLAIMS_LABEL], s);
   const out: ContainerInfo[] = [];
@@ -58,7 +68,7 @@ export function viewServices(
       if (lock?.Spec?.Name === owner) claimed.add(lock.ID);
     }
     const task = latestTask(tasks, s.ID);
-    const running = task?.Status?.State === 'running';
+    const running = task?.Status?.State === 'running' && !isAbandoned(task);
     out.push({
       id: s.ID,
       name,
@@ -69,8 +79,8 @@ export function viewServices(
       // dnsrr: the service's own name (not the user's, when claimed) resolves to its task on the overlay.
       endpoint: { kind: 'tcp', host: s.Spec?.Name ?? '', port: SANDBOX_PG_PORT, servername: labels[TLS_NAME_LABEL] ?? '' },
       createdAt: new Date(s.CreatedAt ?? 0),
-      node: task?.NodeID ? (nodeNames.get(task.NodeID) ?? task.NodeID) : undefined,
-      exitReason: running ? undefined : exitReason(task),
+      node: task?.NodeID ? (nodes.names.get(task.NodeID) ?? task.NodeID) : undefined,
+      exitReason: running ? undefined : exitReason(task, nodes),
       // Swarm does not report an OOM kill; it shows as exit 137 (docs/SWARM.md).
       oomKilled: false,
     });
@@ -104,8 +114,12 @@ function visibleLabels(labels: Record<string, string>): Record<string, string> {
   return rest;
 }
 
-function exitReason(task: SwarmTask | undefined): string {
+function exitReason(task: SwarmTask | undefined, nodes: SwarmNodes): string {
   if (!task) return 'no task';
+  if (isAbandoned(task)) {
+    const node = task.NodeID ? (nodes.names.get(task.NodeID) ?? task.NodeID) : 'its node';
+    return task.NodeID && nodes.down.has(task.NodeID) ? `its node ${node} went down` : `the swarm gave up on it on ${node}`;
+  }
   const state = task.Status?.State ?? 'unknown';
   const code = task.Status?.ContainerStatus?.ExitCode;
   if (state === 'failed' || state === 'complete') return code === undefined ? state : `exit ${code}`;
