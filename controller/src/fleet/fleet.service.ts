@@ -317,13 +317,17 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.background.settle();
   }
 
-  /** Retention walks the archive directory: every few minutes is plenty (it counts in days). */
+  /**
+   * Retention walks the archive directory: every few minutes is plenty (it counts in days). On
+   * the same slow beat, what removed sandboxes left behind (a crash mid-start: a swarm secret).
+   */
   private async sweepArchives(): Promise<void> {
     await this.hibernation.countHibernated();
     const now = this.clock.now();
     if (now - this.lastArchiveSweep < ARCHIVE_SWEEP_EVERY_MS) return;
     this.lastArchiveSweep = now;
     await this.retention.sweep(new Date(now));
+    await this.recovery.pruneLeftovers();
   }
 
   /** Every SANDBOX_REAP_INTERVAL: recover (until it once succeeds) or reconcile, sweep, refill. */

@@ -96,12 +96,25 @@ export class Recovery {
       return !info || !info.running;
     });
     const tracked = new Set([...this.registry.containerIds(), ...this.pool.containerIds()]);
-    const settledBefore = this.clock.now() - this.config.readyTimeoutMs - 10_000;
+    const settledBefore = this.settledBefore();
     for (const info of infos) {
-      if (!info.running && !tracked.has(info.id) && info.createdAt.getTime() < settledBefore) {
+      if (!info.running && !tracked.has(info.id) && info.createdAt < settledBefore) {
         this.background.track(this.runtime.remove(info.id).catch(this.removeFailed(info)));
       }
     }
+  }
+
+  /** Leftovers of removed sandboxes (socket volumes, orphaned secrets): at recovery, then now and then. */
+  async pruneLeftovers(): Promise<number> {
+    return this.runtime.pruneLeftovers({ 'pgsbx.prefix': this.config.prefix }, this.settledBefore()).catch((e: Error) => {
+      this.log.event('warn', 'fleet', 'pruning leftovers failed', { error: e.message });
+      return 0;
+    });
+  }
+
+  /** Made before this and still not running or used: no start in progress will take it any more. */
+  private settledBefore(): Date {
+    return new Date(this.clock.now() - this.config.readyTimeoutMs - 10_000);
   }
 
   private async recoverOnce(): Promise<void> {
@@ -130,13 +143,10 @@ export class Recovery {
       }
     }
     await Promise.all(jobs);
-    const pruned = await this.runtime.pruneSocketVolumes({ 'pgsbx.prefix': this.config.prefix }).catch((e: Error) => {
-      this.log.event('warn', 'fleet', 'pruning socket volumes failed', { error: e.message });
-      return 0;
-    });
+    const pruned = await this.pruneLeftovers();
     this.done = true;
     this.pool.openForRefill();
-    this.log.event('info', 'fleet', 'recovered', { sandboxes: this.registry.size, pool: this.pool.size, prunedSocketVolumes: pruned });
+    this.log.event('info', 'fleet', 'recovered', { sandboxes: this.registry.size, pool: this.pool.size, prunedLeftovers: pruned });
     this.pool.refill();
   }
 

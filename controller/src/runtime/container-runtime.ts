@@ -120,10 +120,12 @@ export abstract class ContainerRuntime {
   abstract stats(id: string): Promise<ContainerStats | null>;
   abstract logs(id: string, tail: number): Promise<string>;
   /**
-   * Removes the socket storage carrying these labels that no container uses any more (left when a
-   * container was removed without its volumes); returns how many.
+   * Removes what removed sandboxes left behind, carrying these labels and made before
+   * `settledBefore` (so nothing a start in progress is about to use): socket volumes on Docker
+   * (a container removed without its volumes), credentials on a swarm (secrets no service names,
+   * left by a controller that died between making the secret and the service). Returns how many.
    */
-  abstract pruneSocketVolumes(labels: Record<string, string>): Promise<number>;
+  abstract pruneLeftovers(labels: Record<string, string>, settledBefore: Date): Promise<number>;
   /**
    * Runs a command of the image inside a running container as its own user (uid 999), streaming
    * stdin in and stdout out through the controller: how archives travel (docs/HIBERNATION.md),

@@ -219,7 +219,8 @@ export class DockerRuntime extends ContainerRuntime {
     }
   }
 
-  async pruneSocketVolumes(labels: Record<string, string>): Promise<number> {
+  /** Dangling volumes only: a volume is made together with its container, so no start can be in between. */
+  async pruneLeftovers(labels: Record<string, string>): Promise<number> {
     const { Volumes } = await this.call('volume list', undefined, () =>
       this.docker.listVolumes({ filters: { label: labelFilters({ ...labels, 'pgsbx.volume': 'socket' }), dangling: ['true'] } }),
     );

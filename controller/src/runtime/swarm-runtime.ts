@@ -204,9 +204,29 @@ export class SwarmRuntime extends ContainerRuntime {
     return demuxLogs(Buffer.concat(chunks));
   }
 
-  /** The socket storage lives on the nodes, out of the manager's reach (docs/SWARM.md). */
-  async pruneSocketVolumes(): Promise<number> {
-    return 0;
+  /**
+   * Secrets no service names (a controller that died between `secret create` and `service
+   * create`, or a removal cut short). The socket storage lives on the nodes, out of the manager's
+   * reach (docs/SWARM.md).
+   */
+  async pruneLeftovers(labels: Record<string, string>, settledBefore: Date): Promise<number> {
+    const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
+    const [secrets, services] = await Promise.all([
+      this.call('secret list', undefined, () => this.docker.listSecrets({ filters })),
+      this.call('service list', undefined, () => this.docker.listServices({ filters })),
+    ]);
+    const named = new Set(services.flatMap(secretIdsOf));
+    let removed = 0;
+    for (const s of secrets) {
+      if (named.has(s.ID) || !(new Date(s.CreatedAt ?? 0) < settledBefore)) continue;
+      try {
+        await this.call('secret remove', s.Spec?.Name, () => removeSecrets(this.docker, [s.ID]));
+        removed++;
+      } catch {
+        /* named by a service made meanwhile: not an orphan */
+      }
+    }
+    return removed;
   }
 
   /**

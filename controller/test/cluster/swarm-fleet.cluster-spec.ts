@@ -118,4 +118,34 @@ describe('SwarmRuntime on a three-node swarm', () => {
     expect(sandboxSecrets(a.name)).toEqual([]);
     expect(sandboxSecrets(b.name)).toEqual([]);
   });
+
+  it('sweeps secrets a crash left without a service, and only those', async () => {
+    const kept = await sut.start(spec('prune-kept'));
+    // A controller that died between `secret create` and `service create` leaves exactly this.
+    onNode(
+      NODES[0],
+      [
+        'secret',
+        'create',
+        '--label',
+        `pgsbx.prefix=${prefix}`,
+        '--label',
+        `pgsbx.secret-of=${prefix}-crashed`,
+        `${prefix}-crashed-tls`,
+        '-',
+      ],
+      'x',
+    );
+    const secrets = () =>
+      onNode(NODES[0], ['secret', 'ls', '--format', '{{.Name}}', '--filter', `label=pgsbx.prefix=${prefix}`])
+        .split('\n')
+        .filter(Boolean);
+    expect(secrets()).toContain(`${prefix}-crashed-tls`);
+    // Too new to be sure of: a start in progress makes its secret just before its service.
+    expect(await sut.pruneLeftovers(labels, new Date(Date.now() - 60_000))).toBe(0);
+    expect(await sut.pruneLeftovers(labels, new Date(Date.now() + 1000))).toBe(1);
+    expect(secrets()).not.toContain(`${prefix}-crashed-tls`);
+    expect(secrets().filter((n) => n.startsWith(`${kept.name}-tls-`))).toHaveLength(1); // a live sandbox's secret stays
+    await sut.remove(kept.id);
+  });
 });

@@ -68,7 +68,7 @@ export class FakeRuntime extends ContainerRuntime {
   async logs(): Promise<string> {
     return '';
   }
-  async pruneSocketVolumes(): Promise<number> {
+  async pruneLeftovers(): Promise<number> {
     return 0;
   }
   /** What exec runs: `cat` and `sh -c 'echo X >&2; exit N'` by default (the contract's commands); tests add others. */
