@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything postgres-sandbox needs on a Debian machine with Node 20+, idempotently:
 # the Docker engine (installed and started when absent), the sandbox image (built when missing or
-# changed), npm dependencies, the build. With --test also Chromium for the browser tests.
+# changed), npm dependencies, the build. With --test also Chromium for the browser tests and
+# docker-compose for the deployment test of deploy/compose.yaml.
 # Needs root (apt, dockerd, and the controller's peer-authenticated socket to each sandbox).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,11 @@ images/build.sh
 if $want_test && [ ! -x /usr/bin/chromium ]; then
   say "installing Chromium for the browser tests"
   apt_install chromium
+fi
+# docker-compose (Debian's, 1.29) for the test that deploys deploy/compose.yaml
+if $want_test && ! command -v docker-compose >/dev/null 2>&1; then
+  say "installing docker-compose for the deployment test"
+  apt_install --no-install-recommends docker-compose # the engine is the one above (it Recommends docker.io)
 fi
 
 # --- npm dependencies and the build ----------------------------------------------------------

@@ -3,14 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hs256Token } from '../bench/hs256-token';
+import { type ApiAnswer, callApi } from './deployed-api';
 import { MANAGER, NODES, loadImage, managerAddress, onNode, until } from './dind-cluster';
 
-export interface ApiAnswer {
-  status: number;
-  // The controller's JSON as parsed; callers assert on its shape.
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  headers: Headers;
-}
+export type { ApiAnswer };
 
 export interface StackOptions {
   /** Stack name; also the sandboxes' prefix. */
@@ -45,21 +41,8 @@ export class StackDeployment {
     return hs256Token(this.jwtSecret, user, role);
   }
 
-  async api(method: string, path: string, user?: string, body?: unknown, role?: string): Promise<ApiAnswer> {
-    const res = await fetch(this.base + path, {
-      method,
-      headers: {
-        ...(user ? { authorization: `Bearer ${this.token(user, role)}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    try {
-      return { status: res.status, body: JSON.parse(text) as unknown, headers: res.headers };
-    } catch {
-      return { status: res.status, body: text, headers: res.headers };
-    }
+  api(method: string, path: string, user?: string, body?: unknown, role?: string): Promise<ApiAnswer> {
+    return callApi(this, method, path, { user, body, role });
   }
 
   admin(method: string, path: string, body?: unknown): Promise<ApiAnswer> {

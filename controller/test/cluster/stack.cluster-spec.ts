@@ -1,6 +1,7 @@
-import type { ErrorResult, RowsResult, SandboxResult } from '@pgsbx/contract';
 import { MANAGER, onNode, until } from '../../src/cluster/dind-cluster';
+import { rows } from '../../src/cluster/deployed-api';
 import { StackDeployment } from '../../src/cluster/stack-deployment';
+import { itKeepsUsersApartResetsAndHibernates } from './deployed-user-tests';
 
 /**
  * deploy/stack.yaml, deployed with `docker stack deploy` on the DinD manager: the controller in a
@@ -17,8 +18,6 @@ const stack = new StackDeployment({
 });
 const api = stack.api.bind(stack);
 const exec = (user: string, sql: string) => api('POST', '/api/sandbox/exec', user, { sql });
-const rows = (r: SandboxResult | undefined) => (r as RowsResult | undefined)?.rows;
-const errorOf = (r: SandboxResult | undefined) => (r as ErrorResult | undefined)?.error;
 const controllerLogs = () => stack.controllerLogs();
 const manager = MANAGER;
 const sandboxImage = stack.sandboxImage;
@@ -45,33 +44,8 @@ describe('deploy/stack.yaml on the three-node swarm', () => {
     expect(rows(conn.body[0])).toEqual([{ ssl: true, version: 'TLSv1.3' }]);
   });
 
-  it("keeps users apart: bob sees none of alice's tables", async () => {
-    const res = await exec('bob', 'select t from notes');
-    expect(res.status).toBe(200);
-    expect(errorOf(res.body[0])?.message).toMatch(/relation "notes" does not exist/);
-  });
-
-  it('reset gives an empty database', async () => {
-    const reset = await api('POST', '/api/sandbox/reset', 'alice');
-    if (reset.status >= 300) throw new Error(`reset answered ${reset.status}: ${JSON.stringify(reset.body)}\n${controllerLogs()}`);
-    const res = await exec('alice', 'select t from notes');
-    expect(errorOf(res.body[0])?.message).toMatch(/relation "notes" does not exist/);
-  });
-
-  it('the reaper hibernates an idle sandbox (pg_dump over TLS beside the controller), and the next exec wakes it with its data', async () => {
-    await exec('carol', 'create table kept (v int); insert into kept select generate_series(1, 1000)');
-    await new Promise((r) => setTimeout(r, 1500)); // idle for longer than the reap below asks
-    const reaped = await api('POST', '/api/admin/reap', 'ops', { idle: '1s' }, 'admin');
-    expect(reaped.status).toBe(200);
-    await until(
-      'carol hibernated',
-      async () => ((await api('GET', '/api/sandbox', 'carol')).body.state === 'hibernated' ? true : undefined),
-      60_000,
-    );
-    const res = await exec('carol', 'select count(*)::int as n from kept');
-    expect(res.status).toBe(200);
-    expect(rows(res.body[0])).toEqual([{ n: 1000 }]);
-  });
+  // Bob apart from alice, reset, the reaper (pg_dump over TLS beside the controller) and the wake.
+  itKeepsUsersApartResetsAndHibernates(api, controllerLogs);
 
   it("no sandbox reaches the controller's API: connections from the overlay are closed unanswered", async () => {
     const ctl = stack.controllerContainer();
