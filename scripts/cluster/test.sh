@@ -18,4 +18,4 @@ bash scripts/cluster/up.sh
 npm run build -w contract -w controller
 bash deploy/controller-image.sh
 cd controller
-npx jest --runInBand --selectProjects cluster "$@"
+npx jest --runInBand --selectProjects cluster -- "$@"

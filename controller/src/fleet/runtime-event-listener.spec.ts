@@ -20,6 +20,14 @@ describe(RuntimeEventListener.name, () => {
     expect(deaths.take('p-u-a')?.reason).toMatch(/stopped \(exit 3\)/);
   });
 
+  it('a death the runtime can explain (a swarm node gone) is told in its words', async () => {
+    const { sut, provisioner, deaths, settled } = await makeListener();
+    const sb = await provisioner.provision('p-u-a', 'a');
+    sut.handle({ kind: 'die', id: sb.containerId, name: sb.name, reason: 'its node worker-3 went down' });
+    await settled();
+    expect(deaths.take('p-u-a')?.reason).toMatch(/^your previous sandbox stopped \(its node worker-3 went down\) and was replaced/);
+  });
+
   it('an OOM event before the death makes it an out-of-memory death', async () => {
     const { sut, provisioner, deaths } = await makeListener();
     const sb = await provisioner.provision('p-u-a', 'a');

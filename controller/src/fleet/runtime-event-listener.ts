@@ -39,7 +39,7 @@ export class RuntimeEventListener {
     if (e.kind === 'oom') this.oomSeen.add(e.id);
     if (e.kind !== 'die' && e.kind !== 'oom') return;
     const sb = this.registry.getByContainer(e.id);
-    if (sb) this.retirement.markDead(sb, e.kind === 'oom' || this.oomSeen.has(e.id) ? 'oom' : `exit ${e.exitCode ?? '?'}`);
+    if (sb) this.retirement.markDead(sb, e.kind === 'oom' || this.oomSeen.has(e.id) ? 'oom' : (e.reason ?? `exit ${e.exitCode ?? '?'}`));
     if (!sb && this.pool.dropWhere((p) => p.containerId === e.id)) this.pool.refill();
     if (e.kind === 'die') this.oomSeen.delete(e.id);
   }

@@ -66,6 +66,8 @@ export interface RuntimeEvent {
   id: string;
   name: string;
   exitCode?: number;
+  /** Why it stopped, when the runtime knows more than an exit code (a swarm node that went down). */
+  reason?: string;
 }
 
 /** What `exec` feeds a command and where its output goes. */

@@ -11,7 +11,16 @@ export function eventsBetween(before: Map<string, ContainerInfo>, now: Container
     seen.add(c.id);
     const was = before.get(c.id);
     if (c.running && !was?.running) out.push({ kind: 'start', id: c.id, name: c.name });
-    if (!c.running && was?.running) out.push({ kind: 'die', id: c.id, name: c.name, exitCode: exitCodeOf(c.exitReason) });
+    if (!c.running && was?.running) {
+      const exitCode = exitCodeOf(c.exitReason);
+      out.push({
+        kind: 'die',
+        id: c.id,
+        name: c.name,
+        exitCode,
+        ...(exitCode === undefined && c.exitReason ? { reason: c.exitReason } : {}),
+      });
+    }
   }
   for (const [id, was] of before) {
     if (seen.has(id)) continue;

@@ -32,7 +32,7 @@ describe('viewServices: a task on a lost node', () => {
     const [before] = viewServices([service], [task('running', 'running')], nodes(), 'pgsbx');
     const now = viewServices([service], [task('running', 'shutdown')], nodes(['n3']), 'pgsbx');
     expect(eventsBetween(new Map([[before.id, before]]), now)).toEqual([
-      { kind: 'die', id: 'svc1', name: 'pgsbx-pool-a', exitCode: undefined },
+      { kind: 'die', id: 'svc1', name: 'pgsbx-pool-a', exitCode: undefined, reason: 'its node worker-3 went down' },
     ]);
   });
 });
