@@ -11,24 +11,24 @@
  * One file on purpose (~600 lines): every scenario shares the controller it starts, the users it
  * signs in and the report it writes; big-results-load.ts holds the one load that stands alone.
  *   BENCH_SANDBOXES (default 200), BENCH_SAMPLES (default 30), BENCH_SECONDS (default 5),
- *   BENCH_ONLY (comma-separated scenario names, e.g. big-results or ceilings; default all),
+ *   BENCH_ONLY (comma-separated scenario names, e.g. big-results or ceilings; default all; swarm: swarm.ts),
  *   BENCH_PREFIX (container prefix, default pgsbx-bench), BENCH_CONTROLLER (the controller's main.js to measure; default this checkout's build)
  */
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import type { PoolStatus, SandboxResult } from '@pgsbx/contract';
 import { PinnedSocket } from '../database/pinned-socket';
+import { BenchClient, BenchTarget } from './bench-client';
 import { BIG_RESULT_SQL, peakRss, pullBigResults } from './big-results-load';
 import { BenchRow, ceilings } from './ceilings';
 import { hibernationBench } from './hibernation';
-import { hs256Token } from './hs256-token';
+import { swarmBench } from './swarm';
+import { firstExecs, resetsThenExec } from './user-latency';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
@@ -61,68 +61,13 @@ function record(what: string, xs: number[], unit = 'ms', target?: string, met?: 
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
-const sign = (sub: string, role = 'pro'): string => hs256Token(SECRET, sub, role);
-
-let base = '';
-const ADMIN = () => sign('bench-ops', 'admin');
-// node:http with keep-alive, not fetch: Node 20's fetch costs ~2.5 ms of client CPU a request
-// here, which would measure the load generator instead of the controller.
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-async function api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  try {
-    return await apiOnce(method, path, token, body);
-  } catch (e) {
-    // A kept-alive socket closed by the server as we reused it: once more on a fresh one.
-    if ((e as NodeJS.ErrnoException).code !== 'ECONNRESET') throw e;
-    return apiOnce(method, path, token, body);
-  }
-}
-
-function apiOnce(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      base + path,
-      {
-        method,
-        agent,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
-          } catch (e) {
-            const notJson = e as SyntaxError; // all JSON.parse throws
-            reject(notJson);
-          }
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-async function exec(user: string, sql: string, session?: string): Promise<SandboxResult[]> {
-  const r = await api('POST', '/api/sandbox/exec', sign(user), session ? { sql, session } : { sql });
-  if (r.status !== 200) throw new Error(`exec ${user}: ${r.status} ${JSON.stringify(r.json)}`);
-  const results = r.json as SandboxResult[];
-  if ('error' in results[0]) throw new Error(`exec ${user}: ${results[0].error.message}`);
-  return results;
-}
-async function poolAt(ready: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const p = (await api('GET', '/api/admin/pool', ADMIN())).json as PoolStatus;
-    if (p.ready === ready && p.starting === 0) return;
-    await sleep(50);
-  }
-  throw new Error(`pool did not reach ${ready}`);
-}
+// The host's controller, made in main once its port is known; the wrappers keep the scenarios short.
+let client!: BenchClient;
+const sign = (sub: string, role = 'pro'): string => client.token(sub, role);
+const ADMIN = () => client.admin();
+const api: BenchTarget['api'] = (method, path, token, body) => client.api(method, path, token, body);
+const exec = (user: string, sql: string, session?: string) => client.exec(user, sql, session);
+const poolAt = (ready: number) => client.poolAt(ready);
 function docker(args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
@@ -193,29 +138,12 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
 // ---- the scenarios ----------------------------------------------------------------------------
 
 async function warmFirstExec(): Promise<void> {
-  const xs: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    await poolAt(POOL);
-    const t = now();
-    await exec(`warm-${i}`, 'select 1');
-    xs.push(now() - t);
-  }
-  const r = record('new user first exec, warm pool', xs, 'ms', 'p50 ≤ 30, p99 ≤ 100');
+  const r = record('new user first exec, warm pool', await firstExecs(client, SAMPLES, 'warm'), 'ms', 'p50 ≤ 30, p99 ≤ 100');
   r.met = r.median <= 30 && r.p99 <= 100;
 }
 
 async function resetThenExec(): Promise<void> {
-  await exec('resetter', 'select 1');
-  const total: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    await poolAt(POOL);
-    const t = now();
-    const r = await api('POST', '/api/sandbox/reset', sign('resetter'));
-    if (r.status !== 200) throw new Error(`reset: ${r.status}`);
-    await exec('resetter', 'select 1');
-    total.push(now() - t);
-  }
-  const r = record('reset, then next exec (warm pool)', total, 'ms', 'p50 ≤ 50');
+  const r = record('reset, then next exec (warm pool)', await resetsThenExec(client, SAMPLES, 'resetter'), 'ms', 'p50 ≤ 50');
   r.met = r.median <= 50;
 }
 
@@ -441,7 +369,7 @@ async function otherUserUnderBigResults(controller: ChildProcess): Promise<void>
   const n = Math.max(100, SAMPLES * 5);
   const quiet = await probe(n);
   const rss = peakRss(controller.pid as number);
-  const load = pullBigResults(base, (u) => sign(u), pullers);
+  const load = pullBigResults(client.base, (u) => sign(u), pullers);
   await sleep(1000);
   const loaded = await probe(n);
   const stats = await load.stop();
@@ -554,7 +482,7 @@ async function main(): Promise<void> {
   const main = resolve(process.env.BENCH_CONTROLLER ?? join(ROOT, 'controller/dist/main.js'));
   cleanup();
   const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
+  client = new BenchClient(`http://127.0.0.1:${port}`, SECRET, POOL, log);
   // Its own archive directory: a shared one would let this controller's orphan sweep see another's files.
   const archives = mkdtempSync(join(tmpdir(), 'pgsbx-bench-archives-'));
   const controller = spawn(process.execPath, [main], {
@@ -572,6 +500,8 @@ async function main(): Promise<void> {
       // Saving every sandbox as the bench stops would leave users that wake on the next run.
       SANDBOX_HIBERNATE_ON_SHUTDOWN: 'off',
       SANDBOX_ARCHIVE_DIR: archives,
+      // No background saves measured as latency (the swarm scenario's stack runs without them too).
+      SANDBOX_AUTOSAVE: 'off',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -579,7 +509,7 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; ; i++) {
       if (
-        await fetch(`${base}/healthz`).then(
+        await fetch(`${client.base}/healthz`).then(
           (r) => r.ok,
           () => false,
         )
@@ -624,6 +554,8 @@ async function main(): Promise<void> {
         note: (n) => void notes.push(n),
       });
     }
+    if (want('swarm'))
+      await swarmBench({ docker: client, samples: SAMPLES, record, log, add: (r) => void rows.push(r), note: (n) => void notes.push(n) });
     if (want('idle') && SANDBOXES > 0) await manyIdle(controller);
   } finally {
     controller.kill('SIGTERM');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { HibernateResult, SandboxResult, SandboxStatus, StorageReport } from '@pgsbx/contract';
+import type { HibernateResult, SandboxStatus, StorageReport } from '@pgsbx/contract';
 
 /**
  * The hibernation scenario of `npm run bench` (issue 11, BENCH_ONLY=hibernation): hibernate and
@@ -10,26 +10,20 @@ import type { HibernateResult, SandboxResult, SandboxStatus, StorageReport } fro
  * (~340 lines): its parts share the bounded calls, the users it cleans up and the rows it adds.
  */
 
+import type { BenchTarget } from './bench-client';
 import type { BenchRow } from './ceilings';
 
-export interface HibernationBench {
+export interface HibernationBench extends BenchTarget {
   prefix: string;
   controllerPid: number;
   samples: number;
-  pool: number;
   maxSandboxes: number;
-  api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }>;
-  token(user: string): string;
-  admin(): string;
-  exec(user: string, sql: string): Promise<SandboxResult[]>;
-  poolAt(ready: number): Promise<void>;
   docker(args: string[]): string;
   /** A container's memory cgroup usage in bytes (null where the layout is unknown). */
   cgroupMemory(containerId: string): number | null;
   record(what: string, xs: number[], unit?: string, target?: string): BenchRow;
   add(row: BenchRow): void;
   note(text: string): void;
-  log(text: string): void;
 }
 
 const MiB = 1024 * 1024;
@@ -55,8 +49,8 @@ function within<T>(p: Promise<T>, what: string): Promise<T> {
   });
   return Promise.race([p, stall]).finally(() => clearTimeout(timer));
 }
-/** Every call of the scenario bounded by STALL_MS. */
-function bounded(b: HibernationBench): HibernationBench {
+/** Every call of the scenario bounded by STALL_MS (the swarm scenario's wakes too). */
+export function bounded<T extends BenchTarget>(b: T): T {
   return {
     ...b,
     api: (method, path, token, body) => within(b.api(method, path, token, body), `${method} ${path}`),
@@ -152,7 +146,7 @@ interface Loaded {
 }
 
 /** Fills the user's database until table `items` with its indexes takes `bytes`. */
-async function load(b: HibernationBench, u: string, bytes: number): Promise<Loaded> {
+export async function load(b: BenchTarget, u: string, bytes: number): Promise<Loaded> {
   const size = async () => {
     const [r] = await b.exec(u, "select pg_total_relation_size('items')::bigint as t, pg_database_size(current_database())::bigint as d");
     if (!('rows' in r)) throw new Error(`hibernation bench: no size for ${u}`);
@@ -177,7 +171,7 @@ async function load(b: HibernationBench, u: string, bytes: number): Promise<Load
 }
 
 /** Hibernates `u` through the admin API; throws unless it did. */
-async function hibernate(b: HibernationBench, u: string): Promise<number> {
+async function hibernate(b: BenchTarget, u: string): Promise<number> {
   const t = now();
   const r = await b.api('POST', `/api/admin/sandboxes/${u}/hibernate`, b.admin());
   const ms = now() - t;
@@ -187,14 +181,14 @@ async function hibernate(b: HibernationBench, u: string): Promise<number> {
 }
 
 /** The saved archive's size while `u` is hibernated, as the user's own status shows it. */
-async function savedBytes(b: HibernationBench, u: string): Promise<number> {
+async function savedBytes(b: BenchTarget, u: string): Promise<number> {
   const s = (await b.api('GET', '/api/sandbox', b.token(u))).json as SandboxStatus;
   if (s.state !== 'hibernated' || !s.saved) throw new Error(`${u} is ${s.state}, not hibernated`);
   return s.saved.bytes;
 }
 
 /** The next exec's wall time: the wake and the first result; the result must be the rows saved. */
-async function wakeWithQuery(b: HibernationBench, u: string, rows: number): Promise<number> {
+async function wakeWithQuery(b: BenchTarget, u: string, rows: number): Promise<number> {
   const t = now();
   const [r] = await b.exec(u, FIRST_RESULT);
   const ms = now() - t;
@@ -204,7 +198,7 @@ async function wakeWithQuery(b: HibernationBench, u: string, rows: number): Prom
 }
 
 /** `n` rounds of hibernate, then wake with a query; stops at the first call that stalls. */
-async function hibernateAndWake(b: HibernationBench, u: string, n: number, rows: number, pool = b.pool) {
+export async function hibernateAndWake(b: BenchTarget, u: string, n: number, rows: number, pool = b.pool) {
   const out = { hibernate: [] as number[], wake: [] as number[], archive: [] as number[], stalled: undefined as string | undefined };
   for (let i = 0; i < n; i++) {
     try {
