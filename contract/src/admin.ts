@@ -48,6 +48,8 @@ export interface SandboxView {
   cpuPercent: number | null;
   sessions: string[];
   image: string;
+  /** The swarm node it runs on; null on a single Docker engine. */
+  node: string | null;
 }
 
 /** GET /api/admin/sandboxes/:user. */

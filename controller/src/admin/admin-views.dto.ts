@@ -70,6 +70,9 @@ export class SandboxViewDto implements SandboxView {
 
   @ApiProperty()
   image!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The swarm node it runs on; null on a single Docker engine.' })
+  node!: string | null;
 }
 
 @ApiSchema({ name: 'SandboxDetail' })

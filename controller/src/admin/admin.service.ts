@@ -88,6 +88,7 @@ export class AdminService {
       cpuPercent: s ? Math.round(s.cpuPercent * 10) / 10 : null,
       sessions: this.sandboxes.sessionNames(sb),
       image: sb.imageId.slice(0, 19),
+      node: sb.node ?? null,
     };
   }
 }

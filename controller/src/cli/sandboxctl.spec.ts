@@ -39,6 +39,16 @@ describe('sandboxctl', () => {
     expect(sut.calls.every((c) => c.auth === 'Bearer admin-token')).toBe(true);
   });
 
+  it('ls on a swarm says which node each sandbox runs on', async () => {
+    const sut = cliHarness({
+      'GET /api/admin/sandboxes': ok([sandbox('alice', { node: 'worker-2' }), sandbox('bob', { node: 'manager-1' })]),
+    });
+    const lines = (await sut.run('ls')).stdout.split('\n');
+    expect(lines[0]).toMatch(/SESSIONS +NODE$/);
+    expect(lines[1]).toMatch(/^alice .* worker-2$/);
+    expect(lines[2]).toMatch(/^bob .* manager-1$/);
+  });
+
   it('--json prints the body exactly as the controller sent it', async () => {
     const body = [sandbox('alice')];
     const sut = cliHarness({ 'GET /api/admin/sandboxes': ok(body), 'GET /api/admin/stats': ok({ sandboxes: 1 }) });

@@ -49,8 +49,13 @@ export function sandboxCells(s: SandboxView): string[] {
   ];
 }
 
+/** On a swarm, where each runs (a NODE column): the users a lost node took with it. */
 export function sandboxTable(list: SandboxView[]): string {
-  return table(SANDBOX_COLUMNS, list.map(sandboxCells));
+  if (!list.some((s) => s.node)) return table(SANDBOX_COLUMNS, list.map(sandboxCells));
+  return table(
+    [...SANDBOX_COLUMNS, { header: 'NODE' }],
+    list.map((s) => [...sandboxCells(s), s.node ?? '-']),
+  );
 }
 
 export function inspectView(d: SandboxDetail): string {
@@ -61,6 +66,7 @@ export function inspectView(d: SandboxDetail): string {
     ['container', `${d.container} (${d.containerId})`],
     ['state', d.state],
     ['source', d.source],
+    ['node', d.node ?? '-'],
     ['image', d.image || '-'],
     ['created', `${d.createdAt} (${formatAge(ageMs(d))} ago)`],
     ['last used', `${d.lastUsedAt} (idle ${formatAge(d.idleMs)})`],

@@ -28,6 +28,8 @@ export class Sandbox {
   lastSavedAt?: number;
   /** Set when this container's database was restored from an archive; the next exec reports it. */
   restored?: WakeReport;
+  /** The swarm node it runs on (undefined on one engine): operators see it in `sandboxctl ls`. */
+  node?: string;
 
   constructor(
     readonly name: string,

@@ -82,6 +82,7 @@ export class Provisioner {
     const now = this.clock.now();
     const sb = new Sandbox(info.name, info.id, info.endpoint, info.createdAt.getTime(), info.imageId, now, 'adopted', userId);
     sb.warmClient = client;
+    sb.node = info.node;
     this.registry.register(sb);
     return sb;
   }
@@ -161,6 +162,7 @@ export class Provisioner {
       }
       const sb = new Sandbox(name, entry.containerId, entry.endpoint, entry.createdAt, entry.imageId, this.clock.now(), 'pool', userId);
       sb.warmClient = entry.client;
+      sb.node = entry.node;
       return sb;
     }
     return null;
@@ -171,6 +173,7 @@ export class Provisioner {
     const now = this.clock.now();
     const sb = new Sandbox(name, info.id, info.endpoint, now, this.image.id ?? '', now, 'cold', userId);
     sb.warmClient = client;
+    sb.node = info.node;
     return sb;
   }
 

@@ -183,6 +183,7 @@ export class Recovery {
         createdAt: info.createdAt.getTime(),
         imageId: info.imageId,
         client,
+        node: info.node,
       });
     } catch (e) {
       this.log.event('warn', 'fleet', 'could not adopt; removing', { container: info.name, error: (e as Error).message });

@@ -19,6 +19,8 @@ export interface PoolEntry {
   createdAt: number;
   imageId: string;
   client: SandboxConnection;
+  /** The swarm node it runs on (undefined on one engine). */
+  node?: string;
 }
 
 export interface PoolStatus {
@@ -176,6 +178,7 @@ export class WarmPool {
       createdAt: this.clock.now(),
       imageId: this.image.id ?? '',
       client,
+      node: info.node,
     };
   }
 

@@ -62,7 +62,10 @@ describe('faults on the three-node swarm (deploy/stack.yaml)', () => {
       ),
     );
     expect(created.filter(failed).map((r) => r.body)).toEqual([]);
-    const placed = new Map((await sandboxes()).filter((s) => s.user).map((s) => [s.user!, nodeOf(s)]));
+    const listed = (await sandboxes()).filter((s) => s.user);
+    // The operator's view (`sandboxctl ls`' NODE column) says where each runs, as the swarm does.
+    for (const s of listed) expect(s.node).toBe(nodeOf(s));
+    const placed = new Map(listed.map((s) => [s.user!, s.node]));
     const onWorker = (node: string) => USERS.filter((u) => placed.get(u) === node);
     victim = [NODES[1], NODES[2]].sort((a, b) => onWorker(b).length - onWorker(a).length)[0];
     const lost = onWorker(victim);
@@ -112,7 +115,7 @@ describe('faults on the three-node swarm (deploy/stack.yaml)', () => {
         ]),
       );
     }
-    const now = new Map((await sandboxes()).filter((s) => s.user).map((s) => [s.user!, nodeOf(s)]));
+    const now = new Map((await sandboxes()).filter((s) => s.user).map((s) => [s.user!, s.node]));
     for (const user of lost) expect([NODES[0], NODES[1], NODES[2]].filter((n) => n !== victim)).toContain(now.get(user));
     for (const { r } of others) {
       expect(rows(r)?.rows).toEqual([

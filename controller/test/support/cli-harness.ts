@@ -25,6 +25,7 @@ export const sandbox = (user: string, over: Partial<SandboxView> = {}): SandboxV
   cpuPercent: 0.5,
   sessions: ['main'],
   image: 'sha256:abc',
+  node: null,
   ...over,
 });
 
