@@ -90,22 +90,35 @@ describe('faults on the three-node swarm (deploy/stack.yaml)', () => {
     const recovered = await Promise.all(
       lost.map(async (user) => {
         const told: string[] = [];
+        const meanwhile: { status: number; said: string; ms: number }[] = []; // what the user saw before their data was back
         const back = await until(
           `${user} back`,
           async () => {
+            const sent = Date.now();
             const r = await exec(user, PHASES);
             told.push(...noticesOf(r));
-            return failed(r) ? undefined : r;
+            if (!failed(r)) return r;
+            const said = Array.isArray(r.body)
+              ? (r.body as SandboxResult[]).map((x) => ('error' in x ? x.error.message : 'ok')).join('; ')
+              : r.body;
+            // Until the swarm declares the node down (missed heartbeats) the controller waits for its verdict.
+            const plain = JSON.stringify(said)
+              .replaceAll(user, '<user>')
+              .replace(/ \(.*\)\./, ' (…).');
+            meanwhile.push({ status: r.status, said: plain, ms: Date.now() - sent });
+            return undefined;
           },
           120_000,
           1000,
         );
-        return { user, ms: Date.now() - killedAt, back, told };
+        return { user, ms: Date.now() - killedAt, back, told, meanwhile };
       }),
     );
     const others = await Promise.all(kept.map(async (user) => ({ user, r: await exec(user, PHASES) })));
 
-    for (const { back, told } of recovered) {
+    for (const { back, told, meanwhile } of recovered) {
+      // Meanwhile: plain answers that say the connection was lost, never a 500 or a hung request.
+      expect(meanwhile.filter((m) => m.status !== 200 || m.ms > 30_000)).toEqual([]);
       // The saved rows are back; the row written after the last save is what the node took with it.
       expect(rows(back)?.rows).toEqual([{ phase: 'saved', n: 1000 }]);
       expect(told).toEqual(
@@ -128,7 +141,7 @@ describe('faults on the three-node swarm (deploy/stack.yaml)', () => {
       `node loss: ${victim} killed with ${lost.length} of ${USERS.length} users on it (${lost.join(', ')}); ` +
         `back on other nodes after ${recovered.map((x) => `${x.user} ${(x.ms / 1000).toFixed(1)} s`).join(', ')}; ` +
         `each lost the 1 row written after their last autosave (SANDBOX_AUTOSAVE 15s here); ` +
-        `${kept.length} users elsewhere untouched`,
+        `${kept.length} users elsewhere untouched. Meanwhile: ${recovered.map((x) => `${x.user}: ${x.meanwhile.length} runs answered with an error (slowest ${Math.max(0, ...x.meanwhile.map((m) => m.ms))} ms): ${[...new Set(x.meanwhile.map((m) => m.said))].join(' then ')}`).join('; ')}`,
     );
   }, 240_000);
 
