@@ -111,6 +111,14 @@ describe('a shell in a sandbox on the swarm (uid 999) against the overlay', () =
     expect(rows((await exec('alice', 'select t from secret')).body[0])).toEqual([{ t: 'alice-only' }]);
   }, 60_000);
 
+  it('a user id Docker takes as a name but swarm does not (dots, underscores, 60 characters) gets a sandbox, not a 500', async () => {
+    for (const user of ['John.Doe_x', 'u'.repeat(60)]) {
+      const res = await exec(user, 'select current_user');
+      expect(res.status).toBe(200);
+      expect(rows(res.body[0])).toEqual([{ current_user: 'sandbox' }]);
+    }
+  }, 60_000);
+
   // OPEN (SECURITY.md, "Swarm: a sandbox's shell can hold another sandbox's port"): Postgres forks a
   // process per TCP connection before it knows who connects, so a shell in one sandbox that holds
   // connections to another sandbox's port fills that sandbox's process limit (SANDBOX_PIDS) and its
