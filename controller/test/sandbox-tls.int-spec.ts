@@ -163,6 +163,41 @@ describe('a sandbox over TLS + SCRAM (the swarm data path)', () => {
     }
   });
 
+  // A sandbox's server is the sandbox's to replace (SECURITY.md): asked for the password in clear
+  // or as MD5, pg would send it. The server gets SCRAM (whose proof it cannot replay elsewhere) or nothing.
+  it.each([
+    ['in clear', 3],
+    ['as MD5', 5],
+  ])('a server with a valid certificate that asks for the password %s never receives it', async (_how, authType) => {
+    const hostile = await authority.issue();
+    const received: Buffer[] = [];
+    const server: Server = createServer({ key: hostile.bundle, cert: hostile.bundle, ALPNProtocols: ['postgresql'] }, (s) => {
+      s.on('error', () => undefined);
+      s.once('data', () => {
+        const ask = Buffer.alloc(authType === 5 ? 13 : 9);
+        ask.write('R', 0);
+        ask.writeInt32BE(ask.length - 1, 1);
+        ask.writeInt32BE(authType, 5);
+        s.write(ask);
+        s.on('data', (b: Buffer) => received.push(b));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const err = await connector
+        .connect({ kind: 'tcp', host: '127.0.0.1', port, servername: hostile.servername }, 'pgsbx_admin')
+        .catch((e: Error) => e);
+      await new Promise((r) => setTimeout(r, 200)); // anything pg would have sent has arrived by now
+      const sent = Buffer.concat(received);
+      expect(sent.includes(Buffer.from(await authority.password('pgsbx_admin', hostile.servername)))).toBe(false);
+      expect(sent.includes(Buffer.from('md5'))).toBe(false);
+      expect(err).toBeInstanceOf(ProtocolViolationError);
+    } finally {
+      server.close();
+    }
+  });
+
   it('the sandbox holds only SCRAM verifiers: its credentials file has no password in it', async () => {
     for (const role of ['sandbox', 'pgsbx_admin']) expect(creds.bundle).not.toContain(await authority.password(role, creds.servername));
     expect(creds.bundle.match(/^pgsbx-scram (sandbox|pgsbx_admin) SCRAM-SHA-256\$4096:/gm)).toHaveLength(2);

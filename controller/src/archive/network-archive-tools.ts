@@ -90,6 +90,9 @@ export class NetworkArchiveTools extends ArchiveTools {
       PGSSLMODE: 'verify-full',
       PGSSLROOTCERT: rootCert,
       PGSSLMINPROTOCOLVERSION: 'TLSv1.3',
+      // A sandbox's server may be its user's own program (SECURITY.md): asked for the password in
+      // clear or as MD5, libpq would send it. SCRAM only.
+      PGREQUIREAUTH: 'scram-sha-256',
       PGCONNECT_TIMEOUT: '10',
       PGAPPNAME: 'pgsbx-archive',
     };

@@ -11,6 +11,8 @@ export interface TlsTarget {
   ca: string;
 }
 
+const SCRAM_ONLY: ReadonlySet<number> = new Set([0, 10, 11, 12]);
+
 /** The sandbox's certificate is not one our CA issued for this sandbox: a wrong or an impersonating server. */
 export class SandboxCertificateError extends Error {
   readonly code = 'PGSBX_TLS';
@@ -29,7 +31,11 @@ export class SandboxCertificateError extends Error {
  */
 export class CheckedTlsStream extends Duplex {
   private tls: TLSSocket | undefined;
-  private readonly frames = new ProtocolFrames();
+  /**
+   * Only SCRAM (10 mechanisms, 11 continue, 12 final) and OK (0): a server that can be the sandbox's
+   * own program would otherwise get the password in clear (3) or as MD5 (5) from pg.
+   */
+  private readonly frames = new ProtocolFrames(undefined, SCRAM_ONLY);
   /**
    * pg calls setNoDelay(true) before connect(), when there is no socket yet: kept and applied in
    * connect. Without it Nagle holds pg's second small write of a statement until the server's

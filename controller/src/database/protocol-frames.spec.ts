@@ -58,6 +58,16 @@ describe(ProtocolFrames.name, () => {
     expect(() => new ProtocolFrames().check(huge)).toThrow(MessageTooLargeError);
   });
 
+  it('with an authentication set (the TLS path: SCRAM), refuses any other request before pg can answer it', () => {
+    const scramOnly = () => new ProtocolFrames(undefined, new Set([0, 10, 11, 12]));
+    expect(() => scramOnly().check(realSession)).not.toThrow();
+    for (const type of [3, 5, 7, 9]) {
+      const ask = msg('R', Buffer.concat([Buffer.from([0, 0, 0, type]), Buffer.alloc(type === 5 ? 4 : 0)]));
+      expect(() => scramOnly().check(ask)).toThrow(`authentication type ${type}, not SCRAM`);
+      expect(() => new ProtocolFrames().check(ask)).not.toThrow(); // the socket path refuses in pg's password callback
+    }
+  });
+
   it('checks the message after a valid one in the same chunk', () => {
     expect(() => new ProtocolFrames().check(Buffer.concat([msg('Z', 'I'), msg('E', 'M')]))).toThrow(ProtocolViolationError);
   });

@@ -39,7 +39,15 @@ export class ProtocolFrames {
   private remaining = 0;
   private body: Buffer[] | undefined;
 
-  constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
+  /**
+   * @param authentication the authentication requests (`R` codes) this server may make; others end
+   * the connection before pg answers them. Undefined: any (the socket path refuses passwords in pg's
+   * `password` callback instead).
+   */
+  constructor(
+    private readonly maxFrameBytes = MAX_FRAME_BYTES,
+    private readonly authentication?: ReadonlySet<number>,
+  ) {}
 
   /** Throws ProtocolViolationError or MessageTooLargeError at the first bad byte. */
   check(chunk: Buffer): void {
@@ -74,8 +82,12 @@ export class ProtocolFrames {
 
   private endMessage(): void {
     if (this.body) {
-      const problem = cstringProblem(this.type, Buffer.concat(this.body));
+      const whole = Buffer.concat(this.body);
+      const problem = cstringProblem(this.type, whole);
       if (problem) throw new ProtocolViolationError(`${String.fromCharCode(this.type)} message: ${problem}`);
+      const auth = this.type === code('R') && this.authentication ? whole.readInt32BE(0) : undefined;
+      if (auth !== undefined && !this.authentication?.has(auth))
+        throw new ProtocolViolationError(`it asked for authentication type ${auth}, not SCRAM`);
     }
     this.body = undefined;
     this.headerFill = 0;

@@ -1,15 +1,27 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 const SAFE_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+/** A swarm service's name is a DNS label: letters, digits and '-', at most 63 characters. */
+const SWARM_SAFE_ID = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
+const SWARM_MAX_NAME = 63;
 
 /**
  * A user's container name. Docker refuses a second container of the same name, so the name is
  * the ownership lock: `<prefix>-u-<id>` when the id is name-safe, `<prefix>-x-<sha256>` otherwise
- * (the two forms cannot collide).
+ * (the two forms cannot collide). On a swarm the name is a service's, so name-safe is stricter
+ * (`John.Doe` or a 60-character id answered 500 there); docker mode keeps its names, by which
+ * running containers are adopted.
  */
-export function userContainerName(prefix: string, userId: string): string {
-  if (SAFE_ID.test(userId)) return `${prefix}-u-${userId}`;
-  return `${prefix}-x-${createHash('sha256').update(userId).digest('hex').slice(0, 40)}`;
+export function userContainerName(prefix: string, userId: string, runtime: 'docker' | 'swarm' = 'docker'): string {
+  if (runtime === 'docker') {
+    if (SAFE_ID.test(userId)) return `${prefix}-u-${userId}`;
+    return `${prefix}-x-${createHash('sha256').update(userId).digest('hex').slice(0, 40)}`;
+  }
+  const plain = `${prefix}-u-${userId}`;
+  if (SWARM_SAFE_ID.test(userId) && plain.length <= SWARM_MAX_NAME) return plain;
+  // SANDBOX_PREFIX has at most 31 characters: at least 29 hex digits (116 bits) remain.
+  const hash = createHash('sha256').update(userId).digest('hex');
+  return `${prefix}-x-${hash.slice(0, Math.min(40, SWARM_MAX_NAME - prefix.length - 3))}`;
 }
 
 /** The name a retired container takes so the user's name is free at once (Docker, where rename exists). */

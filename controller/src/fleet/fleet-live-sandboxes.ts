@@ -17,11 +17,11 @@ export class FleetLiveSandboxes extends LiveSandboxes {
   }
 
   has(userId: string): boolean {
-    const name = userContainerName(this.config.prefix, userId);
+    const name = userContainerName(this.config.prefix, userId, this.config.runtime);
     return this.registry.has(name) || this.registry.isProvisioning(name);
   }
 
   exclusive<T>(userId: string, fn: () => Promise<T>): Promise<T> {
-    return this.lock.run(userContainerName(this.config.prefix, userId), fn);
+    return this.lock.run(userContainerName(this.config.prefix, userId, this.config.runtime), fn);
   }
 }

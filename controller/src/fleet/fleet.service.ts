@@ -99,7 +99,7 @@ export class FleetService implements OnApplicationBootstrap, OnModuleDestroy {
   // ---- what users ask for -------------------------------------------------------------------
 
   nameFor(userId: string): string {
-    return userContainerName(this.config.prefix, userId);
+    return userContainerName(this.config.prefix, userId, this.config.runtime);
   }
 
   find(userId: string): Sandbox | undefined {

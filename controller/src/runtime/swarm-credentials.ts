@@ -25,7 +25,8 @@ export async function createCredentials(
   const peerSubnet = net.IPAM?.Config?.find((c) => c.Subnet)?.Subnet;
   if (!peerSubnet) throw new Error(`the overlay ${network} has no subnet the sandbox could admit`);
   // Random, not the service's name: a secret left by a crash must not block the name's next start.
-  const secretName = `${service}-tls-${randomBytes(4).toString('hex')}`;
+  // At most 61 characters (swarm takes 64; a service's name may have 63).
+  const secretName = `${service.slice(0, 48)}-tls-${randomBytes(4).toString('hex')}`;
   const created = (await docker.createSecret({
     Name: secretName,
     Labels: { 'pgsbx.prefix': labels['pgsbx.prefix'] ?? '', [SECRET_OF_LABEL]: service },
