@@ -71,6 +71,13 @@ const poolAt = (ready: number) => client.poolAt(ready);
 function docker(args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
+function tolerantly(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (e) {
+    log(`cleanup: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
 /** Removes the bench's containers; tolerant, so it never hides the error that stopped a run. */
 function cleanup(): void {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -560,6 +567,10 @@ async function main(): Promise<void> {
   } finally {
     controller.kill('SIGTERM');
     cleanup();
+    // The bench's control store too (its records are the bench's alone), after the controller stopped.
+    await sleep(1000);
+    tolerantly(() => docker(['rm', '-f', '-v', `${PREFIX}-control`]));
+    tolerantly(() => docker(['volume', 'rm', `${PREFIX}-control`, `${PREFIX}-control-socket`]));
     rmSync(archives, { recursive: true, force: true });
   }
   const md = `# postgres-sandbox benchmark
