@@ -22,6 +22,12 @@ describe('userContainerName', () => {
     expect(userContainerName('pgsbx', 'x'.repeat(60), 'swarm')).not.toBe(userContainerName('pgsbx', 'x'.repeat(61), 'swarm'));
   });
 
+  it('on a swarm, ids that differ only in case never share a name (swarm and DNS ignore case)', () => {
+    const names = ['alice', 'Alice', 'ALICE'].map((id) => userContainerName('pgsbx', id, 'swarm').toLowerCase());
+    expect(new Set(names).size).toBe(3);
+    expect(names[0]).toBe('pgsbx-u-alice');
+  });
+
   it('docker mode keeps its names (running containers are adopted by them)', () => {
     expect(userContainerName('pgsbx', 'John.Doe')).toBe('pgsbx-u-John.Doe');
     expect(userContainerName('pgsbx', 'x'.repeat(60))).toBe(`pgsbx-u-${'x'.repeat(60)}`);

@@ -117,6 +117,12 @@ describe('a shell in a sandbox on the swarm (uid 999) against the overlay', () =
       expect(res.status).toBe(200);
       expect(rows(res.body[0])).toEqual([{ current_user: 'sandbox' }]);
     }
+    // Swarm's names ignore case: `Carol` must not land in (or be refused for) `carol`'s sandbox.
+    await exec('carol', "create table mine as select 'carol' as who");
+    const upper = await exec('Carol', 'select who from mine');
+    expect(upper.status).toBe(200);
+    expect(errorOf(upper.body[0])?.message).toMatch(/relation "mine" does not exist/);
+    expect(rows((await exec('carol', 'select who from mine')).body[0])).toEqual([{ who: 'carol' }]);
   }, 60_000);
 
   // OPEN (SECURITY.md, "Swarm: a sandbox's shell can hold another sandbox's port"): Postgres forks a
