@@ -3,8 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 const SAFE_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 /**
  * A swarm service's name is a DNS label: letters, digits and '-', at most 63 characters. Lower
- * case only: swarm's names (and DNS) ignore case, so `Alice` and `alice` would be one name — one
- * lock, and the second user adopted into the first one's sandbox. Other ids are hashed.
+ * case only: swarm's names (and DNS) ignore case (`service inspect pgsbx-u-alice` finds
+ * `pgsbx-u-Alice`), so `Alice` and `alice` would be one name — one lock for two users. Other ids
+ * are hashed.
  */
 const SWARM_SAFE_ID = /^[a-z0-9][a-z0-9-]*$/;
 const SWARM_MAX_NAME = 63;
