@@ -52,3 +52,24 @@ export async function removeSecrets(docker: Docker, ids: string[]): Promise<void
     }
   }
 }
+
+/**
+ * Removes the secrets carrying these labels that no service names and that were made before
+ * `settledBefore` (a start makes its secret just before its service). Returns how many.
+ */
+export async function removeOrphanedSecrets(docker: Docker, labels: Record<string, string>, settledBefore: Date): Promise<number> {
+  const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
+  const [secrets, services] = await Promise.all([docker.listSecrets({ filters }), docker.listServices({ filters })]);
+  const named = new Set(services.flatMap(secretIdsOf));
+  let removed = 0;
+  for (const s of secrets) {
+    if (named.has(s.ID) || !(new Date(s.CreatedAt ?? 0) < settledBefore)) continue;
+    try {
+      await removeSecrets(docker, [s.ID]);
+      removed++;
+    } catch {
+      /* named by a service made meanwhile: not an orphan */
+    }
+  }
+  return removed;
+}

@@ -19,7 +19,7 @@ import {
   SandboxContainerSpec,
 } from './container-runtime';
 import { demuxLogs, engineOptions, labelFilters } from './docker-wire';
-import { createCredentials, removeSecrets, secretIdsOf } from './swarm-credentials';
+import { createCredentials, removeOrphanedSecrets, removeSecrets, secretIdsOf } from './swarm-credentials';
 import { eventsBetween } from './swarm-events';
 import { CLAIMS_LABEL, OWNER_LABEL, nameLockSpec, sandboxServiceSpec } from './swarm-service-spec';
 import { SwarmNodes, SwarmTask, isAbandoned, isNameLock, isTerminal, latestTask, viewServices } from './swarm-view';
@@ -209,24 +209,8 @@ export class SwarmRuntime extends ContainerRuntime {
    * create`, or a removal cut short). The socket storage lives on the nodes, out of the manager's
    * reach (docs/SWARM.md).
    */
-  async pruneLeftovers(labels: Record<string, string>, settledBefore: Date): Promise<number> {
-    const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
-    const [secrets, services] = await Promise.all([
-      this.call('secret list', undefined, () => this.docker.listSecrets({ filters })),
-      this.call('service list', undefined, () => this.docker.listServices({ filters })),
-    ]);
-    const named = new Set(services.flatMap(secretIdsOf));
-    let removed = 0;
-    for (const s of secrets) {
-      if (named.has(s.ID) || !(new Date(s.CreatedAt ?? 0) < settledBefore)) continue;
-      try {
-        await this.call('secret remove', s.Spec?.Name, () => removeSecrets(this.docker, [s.ID]));
-        removed++;
-      } catch {
-        /* named by a service made meanwhile: not an orphan */
-      }
-    }
-    return removed;
+  pruneLeftovers(labels: Record<string, string>, settledBefore: Date): Promise<number> {
+    return this.call('secret prune', undefined, () => removeOrphanedSecrets(this.docker, labels, settledBefore));
   }
 
   /**
