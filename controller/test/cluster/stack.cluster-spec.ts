@@ -22,6 +22,22 @@ const controllerLogs = () => stack.controllerLogs();
 const manager = MANAGER;
 const sandboxImage = stack.sandboxImage;
 
+/**
+ * Runs a shell command in a throwaway container on the stack's overlay. Attaching a standalone
+ * container to an overlay now and then fails on its first try (docker run's own exit code 125):
+ * that is tried again; anything the command itself does is the probe's answer.
+ */
+function probeFromOverlay(script: string): string {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return onNode(manager, ['run', '--rm', '--network', `${stack.name}-sandboxes`, '--entrypoint', 'sh', sandboxImage, '-c', script]);
+    } catch (e) {
+      const err = e as { status?: number; stderr?: string };
+      if (err.status !== 125 || attempt >= 3) throw new Error(`the probe failed (exit ${err.status}): ${err.stderr ?? ''}`, { cause: e });
+    }
+  }
+}
+
 describe('deploy/stack.yaml on the three-node swarm', () => {
   beforeAll(() => stack.deploy(), 180_000);
   afterAll(() => stack.remove(), 150_000);
@@ -57,8 +73,10 @@ describe('deploy/stack.yaml on the three-node swarm', () => {
     ]);
     expect(onOverlay).toMatch(/^10\.233\./);
     // A container on the sandboxes' overlay (it is attachable), as a sandbox's own process would be.
-    const probe = `bash -c 'exec 3<>/dev/tcp/${onOverlay}/3000 && printf "GET /healthz HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3; echo "[exit $?]"'`;
-    const out = onNode(manager, ['run', '--rm', '--network', `${stack.name}-sandboxes`, '--entrypoint', 'sh', sandboxImage, '-c', probe]);
+    // In a subshell: a connection closed or refused at once fails bash's `exec`, which would end the
+    // probe before it reports; either way no HTTP answer may come back.
+    const probe = `bash -c '(exec 3<>/dev/tcp/${onOverlay}/3000 && printf "GET /healthz HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3) 2>&1; echo "[exit $?]"'`;
+    const out = probeFromOverlay(probe);
     expect(out).not.toMatch(/HTTP\/1/);
     expect(out).toMatch(/\[exit \d+\]$/); // the probe ran to its end
     // The same request from outside, through the published port, is answered.
