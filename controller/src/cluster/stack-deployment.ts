@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hs256Token } from '../bench/hs256-token';
 import { type ApiAnswer, callApi } from './deployed-api';
 import { MANAGER, NODES, loadImage, managerAddress, onNode, until } from './dind-cluster';
 
@@ -35,10 +34,6 @@ export class StackDeployment {
 
   get name(): string {
     return this.options.name;
-  }
-
-  token(user: string, role = 'pro'): string {
-    return hs256Token(this.jwtSecret, user, role);
   }
 
   api(method: string, path: string, user?: string, body?: unknown, role?: string): Promise<ApiAnswer> {
