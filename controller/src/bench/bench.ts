@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// ~650 lines on purpose: the scenarios share one controller, its clean-up and the report; the larger
+// ~600 lines on purpose: the scenarios share one controller, its clean-up and the report; the larger
 // sections (ceilings, hibernation, big results) already live in their own files.
 /**
  * npm run bench — measures, in one run, against the built controller and real Docker:
